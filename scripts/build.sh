@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the browser side of the page into web/:
+#   web/wasm_exec.js      copied from the Go toolchain (never vendored)
+#   web/dissolve.wasm     GOOS=js GOARCH=wasm build of ./wasm
+#   web/dissolve.wasm.gz  gzip -9      } written by scripts/compress, for
+#   web/dissolve.wasm.br  brotli 11    } web/server to send precompressed
+# An unchanged wasm is left alone (and not recompressed), so running this
+# again is cheap.
+#
+# Environment: GO (go binary), WASM_PKG (package to build, ./wasm),
+# LDFLAGS (release linker flags, "-s -w").
+set -eu
+
+: "${GO:=go}"
+: "${WASM_PKG:=./wasm}"
+: "${LDFLAGS:=-s -w}"
+# Release flags, in one place: no file system paths in the binary, no
+# symbol table or DWARF (about a third of the raw size).
+release_flags=(-trimpath "-ldflags=$LDFLAGS")
+
+cd "$(dirname "$0")/.."
+out=web/dissolve.wasm
+
+goroot=$("$GO" env GOROOT)
+exec_js="$goroot/lib/wasm/wasm_exec.js"
+if [ ! -f "$exec_js" ]; then
+	echo "build: $exec_js not found (is GO=$GO a Go >= 1.24 toolchain?)" >&2
+	exit 1
+fi
+cp "$exec_js" web/wasm_exec.js
+
+tmp=$(mktemp web/.dissolve.wasm.XXXXXX)
+trap 'rm -f "$tmp"' EXIT
+echo "build: GOOS=js GOARCH=wasm $GO build ${release_flags[*]} -o $out $WASM_PKG"
+GOOS=js GOARCH=wasm "$GO" build "${release_flags[@]}" -o "$tmp" "$WASM_PKG"
+chmod 0644 "$tmp"
+
+if [ -f "$out" ] && cmp -s "$tmp" "$out"; then
+	echo "build: $out unchanged"
+else
+	mv -f "$tmp" "$out"
+fi
+
+# Recompress unless both siblings are already newer than the wasm.
+if [ "$out.gz" -nt "$out" ] && [ "$out.br" -nt "$out" ]; then
+	echo "build: $out.gz and $out.br up to date"
+else
+	"$GO" run ./scripts/compress "$out"
+fi
