@@ -1,0 +1,145 @@
+package app_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"testing"
+
+	"dissolve/diffusion"
+	"dissolve/wasm/app"
+)
+
+func newEngine(t *testing.T, patch string) *app.Engine {
+	t.Helper()
+	s := app.Default()
+	s.Size = 64
+	if patch != "" {
+		p, err := app.ParsePatchJSON([]byte(patch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, err = s.Apply(p, &app.Library{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := app.NewEngine(&app.Library{}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func setT(t *testing.T, e *app.Engine, step int) {
+	t.Helper()
+	s := e.State()
+	s.Step = step
+	if err := e.SetState(s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func frameCopy(e *app.Engine) []byte {
+	f, _ := e.Frame()
+	return append([]byte(nil), f...)
+}
+
+func TestFrameAtZeroIsThePicture(t *testing.T) {
+	for _, mode := range []string{"closed", "markov"} {
+		e := newEngine(t, `{"mode":"`+mode+`"}`)
+		want := e.X0().Image().Pix
+		if got := frameCopy(e); !bytes.Equal(got, want) {
+			t.Errorf("%s: frame at t = 0 differs from x_0", mode)
+		}
+	}
+}
+
+func TestFramesFollowT(t *testing.T) {
+	for _, mode := range []string{"closed", "markov"} {
+		e := newEngine(t, `{"mode":"`+mode+`"}`)
+		setT(t, e, 500)
+		a := frameCopy(e)
+		if _, changed := e.Frame(); changed {
+			t.Errorf("%s: a second Frame at the same t recomputed", mode)
+		}
+		setT(t, e, 10)
+		b := frameCopy(e)
+		if bytes.Equal(a, b) {
+			t.Errorf("%s: frames at t = 500 and t = 10 are equal", mode)
+		}
+		setT(t, e, 500)
+		if c := frameCopy(e); !bytes.Equal(a, c) {
+			t.Errorf("%s: coming back to t = 500 gave another frame", mode)
+		}
+	}
+}
+
+func TestStatsAtTheEndsOfTheLessonSchedule(t *testing.T) {
+	e := newEngine(t, "")
+	setT(t, e, 1000)
+	s := e.Stats()
+	if math.Abs(float64(s.Mean)) > 0.05 || math.Abs(float64(s.Std)-1) > 0.05 || s.KS > 0.03 {
+		t.Errorf("x_T: %+v, want close to N(0, 1)", s)
+	}
+	setT(t, e, 0)
+	if s := e.Stats(); s.KS < 0.1 {
+		t.Errorf("x_0 of the photo has KS %.3f to N(0,1): implausibly Gaussian", float64(s.KS))
+	}
+}
+
+func TestReadoutComesFromTheSchedule(t *testing.T) {
+	e := newEngine(t, `{"t": 250}`)
+	sched, err := diffusion.NewSchedule(diffusion.LessonConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.Readout()
+	if float64(r.AlphaBar) != sched.AlphaBar[250] || float64(r.Beta) != sched.Beta[250] ||
+		float64(r.SqrtOneMinusAlphaBar) != sched.SqrtOneMinusAlphaBar(250) {
+		t.Errorf("readout %+v disagrees with the schedule", r)
+	}
+	tab := e.Table()
+	if len(tab.AlphaBar) != 1000 || float64(tab.AlphaBar[999]) != sched.AlphaBar[1000] {
+		t.Errorf("table: %d values, last %v", len(tab.AlphaBar), tab.AlphaBar[len(tab.AlphaBar)-1])
+	}
+}
+
+func TestSetStateKeepsTheOldStateOnError(t *testing.T) {
+	e := newEngine(t, "")
+	before := e.State()
+	bad := before
+	bad.T = 0
+	if err := e.SetState(bad); err == nil {
+		t.Fatal("want an error for T = 0")
+	}
+	if e.State() != before {
+		t.Error("the state changed after a failed SetState")
+	}
+}
+
+func TestUploadReplacesThePicture(t *testing.T) {
+	e := newEngine(t, "")
+	img, err := app.DecodeUpload(fixture(t, "stripes.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.SetUpload(img)
+	s := e.State()
+	s.Image = app.UploadImage
+	if err := e.SetState(s); err != nil {
+		t.Fatal(err)
+	}
+	if w, h := e.X0().W, e.X0().H; w != 64 || h != 43 {
+		t.Errorf("x_0 is %d×%d, want 64×43 (96×64 fitted to 64)", w, h)
+	}
+}
+
+func TestJSFloatJSON(t *testing.T) {
+	data, err := json.Marshal([]app.JSFloat{1.5, app.JSFloat(math.Inf(1)), app.JSFloat(math.Inf(-1)), app.JSFloat(math.NaN()), 4.035829765375676e-05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(data), "[1.5,1e999,-1e999,null,4.035829765375676e-05]"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

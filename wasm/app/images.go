@@ -1,0 +1,231 @@
+package app
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	_ "image/gif" // uploads: GIF (first frame)
+	_ "image/jpeg"
+	_ "image/png"
+	"math"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+	_ "golang.org/x/image/webp" // uploads: WebP
+)
+
+// The built-in pictures. Photographs come from scikit-image's sample data
+// (as packaged by Debian in python3-skimage); the README credits them.
+//
+//go:embed images/*.jpg images/*.png
+var builtinFiles embed.FS
+
+const (
+	// DefaultImage is the picture the page opens with.
+	DefaultImage = "astronaut"
+	// UploadImage names the visitor's own picture once one is loaded.
+	UploadImage = "upload"
+)
+
+// Builtin describes one built-in picture.
+type Builtin struct {
+	Name string
+	// File is the embedded file of a photograph; empty for synthetic ones.
+	File string
+	// Synth draws a synthetic picture at the processing size (so that it is
+	// sharp at every size).
+	Synth func(size int) image.Image
+}
+
+// Builtins are the pictures shipped with the page, in menu order.
+var Builtins = []Builtin{
+	{Name: "astronaut", File: "images/astronaut.jpg"},
+	{Name: "cat", File: "images/cat.jpg"},
+	{Name: "coffee", File: "images/coffee.jpg"},
+	{Name: "tiny", File: "images/tiny.png"},
+	{Name: "gradient", Synth: Gradient},
+	{Name: "checkerboard", Synth: Checkerboard},
+	{Name: "text", Synth: Text},
+}
+
+// Library is the set of pictures the state may name: the built-ins, plus
+// "upload" once the visitor has given one.
+type Library struct {
+	Upload image.Image
+}
+
+// Has reports whether name can be shown now.
+func (l *Library) Has(name string) bool {
+	if name == UploadImage {
+		return l.Upload != nil
+	}
+	_, ok := findBuiltin(name)
+	return ok
+}
+
+// Names lists the valid picture names.
+func (l *Library) Names() []string {
+	names := make([]string, 0, len(Builtins)+1)
+	for _, b := range Builtins {
+		names = append(names, b.Name)
+	}
+	if l.Upload != nil {
+		names = append(names, UploadImage)
+	}
+	return names
+}
+
+// Picture returns the picture called name, to be resampled to size.
+func (l *Library) Picture(name string, size int) (image.Image, error) {
+	if name == UploadImage {
+		if l.Upload == nil {
+			return nil, errors.New("no picture has been uploaded")
+		}
+		return l.Upload, nil
+	}
+	b, ok := findBuiltin(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown picture %q", name)
+	}
+	if b.Synth != nil {
+		return b.Synth(size), nil
+	}
+	data, err := builtinFiles.ReadFile(b.File)
+	if err != nil {
+		return nil, err
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	return img, err
+}
+
+func findBuiltin(name string) (Builtin, bool) {
+	for _, b := range Builtins {
+		if b.Name == name {
+			return b, true
+		}
+	}
+	return Builtin{}, false
+}
+
+// Upload limits. A decompression bomb is a small file whose header claims
+// a huge picture; it is refused from the header, before any decoding.
+const (
+	MaxUploadBytes  = 64 << 20 // 64 MiB of file
+	MaxUploadPixels = 50e6     // 50 megapixels
+	MaxUploadSide   = 16384    // pixels on either side
+)
+
+// UploadFormats are the decoders registered for uploads.
+var UploadFormats = []string{"PNG", "JPEG", "GIF", "WebP"}
+
+// DecodeUpload decodes a visitor's picture, refusing oversized, corrupt
+// and non-image data with an error that says which limit was hit.
+func DecodeUpload(data []byte) (image.Image, error) {
+	if len(data) == 0 {
+		return nil, errors.New("picture: the file is empty")
+	}
+	if len(data) > MaxUploadBytes {
+		return nil, fmt.Errorf("picture: the file must be at most %d MiB, got %.1f MiB", MaxUploadBytes>>20, float64(len(data))/(1<<20))
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("picture: not a %s file this page can read (%v)", joinOr(UploadFormats), err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxUploadSide || cfg.Height > MaxUploadSide ||
+		float64(cfg.Width)*float64(cfg.Height) > MaxUploadPixels {
+		return nil, fmt.Errorf("picture: must be at most %d×%d pixels and %d megapixels, got %d×%d",
+			MaxUploadSide, MaxUploadSide, int(MaxUploadPixels/1e6), cfg.Width, cfg.Height)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("picture: the %s file is corrupt or truncated (%v)", format, err)
+	}
+	return img, nil
+}
+
+func joinOr(xs []string) string {
+	s := ""
+	for i, x := range xs {
+		switch {
+		case i == 0:
+		case i == len(xs)-1:
+			s += " or "
+		default:
+			s += ", "
+		}
+		s += x
+	}
+	return s
+}
+
+// Gradient is a smooth two-dimensional colour ramp: its power sits at the
+// lowest frequencies, so it survives noise longest.
+func Gradient(size int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	for y := 0; y < size; y++ {
+		for x := 0; x < size; x++ {
+			u := float64(x) / float64(size-1)
+			v := float64(y) / float64(size-1)
+			img.SetRGBA(x, y, color.RGBA{
+				R: uint8(math.Round(255 * u)),
+				G: uint8(math.Round(255 * v)),
+				B: uint8(math.Round(255 * (1 - u) * (1 - v))),
+				A: 255,
+			})
+		}
+	}
+	return img
+}
+
+// Checkerboard is 8×8 black and white squares: sharp edges, high frequencies.
+func Checkerboard(size int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	for y := 0; y < size; y++ {
+		for x := 0; x < size; x++ {
+			c := color.RGBA{0, 0, 0, 255}
+			if (x*8/size+y*8/size)%2 == 0 {
+				c = color.RGBA{255, 255, 255, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	return img
+}
+
+// Text writes the lesson's formula in a bitmap font, magnified so its
+// strokes are a few pixels wide at any size.
+func Text(size int) image.Image {
+	lines := []string{"DDPM", "x_t =", "sqrt(a_t) x_0", "+ sqrt(1-a_t) e"}
+	// Lay the text out at the font's own size, then magnify by an integer.
+	face := basicfont.Face7x13
+	w, h := 0, len(lines)*13+6
+	for _, l := range lines {
+		if n := font.MeasureString(face, l).Ceil(); n > w {
+			w = n
+		}
+	}
+	w += 6
+	small := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(small, small.Bounds(), image.NewUniform(color.RGBA{250, 240, 200, 255}), image.Point{}, draw.Src)
+	d := font.Drawer{Dst: small, Src: image.NewUniform(color.RGBA{20, 30, 120, 255}), Face: face}
+	for i, l := range lines {
+		d.Dot = fixed.P(3, 3+11+13*i)
+		d.DrawString(l)
+	}
+	k := size / w
+	if k < 1 {
+		k = 1
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w*k, h*k))
+	for y := 0; y < h*k; y++ {
+		for x := 0; x < w*k; x++ {
+			img.SetRGBA(x, y, small.RGBAAt(x/k, y/k))
+		}
+	}
+	return img
+}

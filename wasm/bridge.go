@@ -1,0 +1,180 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"syscall/js"
+
+	"dissolve/diffusion"
+	"dissolve/wasm/app"
+)
+
+// The bridge is the only door from JavaScript into Go. It defines
+// window.dissolveCore in the stage's window; web/app.js wraps it as the
+// public window.ddpm of the page. Every function answers with a JSON
+// string, {"error": "..."} on failure, so no Go error and no Go panic ever
+// crosses into JavaScript as anything but a message.
+type bridge struct {
+	game *Game
+	lib  *app.Library
+}
+
+// reply is the envelope of answers that can fail.
+type reply struct {
+	State  *app.State `json:"state,omitempty"`
+	Error  string     `json:"error,omitempty"`
+	Field  string     `json:"field,omitempty"`
+	Errors []string   `json:"errors,omitempty"`
+}
+
+func (b *bridge) install(core js.Value) {
+	b.export(core, "getState", func(args []js.Value) (any, error) {
+		s := b.game.eng.State()
+		return s, nil
+	})
+	b.export(core, "setState", func(args []js.Value) (any, error) {
+		if len(args) < 1 || args[0].Type() != js.TypeString {
+			return nil, errors.New("setState takes one object, such as {t: 250}")
+		}
+		p, err := app.ParsePatchJSON([]byte(args[0].String()))
+		if err != nil {
+			return nil, err
+		}
+		s, err := b.game.eng.State().Apply(p, b.lib)
+		if err != nil {
+			return nil, err
+		}
+		if err := b.game.eng.SetState(s); err != nil {
+			return nil, err
+		}
+		return reply{State: &s}, nil
+	})
+	b.export(core, "frame", func(args []js.Value) (any, error) {
+		s := b.game.eng.State()
+		return struct {
+			State   app.State   `json:"state"`
+			Readout app.Readout `json:"readout"`
+		}{s, b.game.eng.Readout()}, nil
+	})
+	b.export(core, "schedule", func(args []js.Value) (any, error) {
+		return b.game.eng.Table(), nil
+	})
+	b.export(core, "stats", func(args []js.Value) (any, error) {
+		return b.game.eng.Stats(), nil
+	})
+	b.export(core, "perf", func(args []js.Value) (any, error) {
+		return b.game.perf.report(), nil
+	})
+	b.export(core, "query", func(args []js.Value) (any, error) {
+		return b.game.eng.State().Query(), nil
+	})
+	b.export(core, "images", func(args []js.Value) (any, error) {
+		return b.lib.Names(), nil
+	})
+	b.export(core, "limits", func(args []js.Value) (any, error) {
+		return map[string]any{
+			"maxT": diffusion.MaxT, "minSize": app.MinSize, "maxSize": app.MaxSize,
+			"minSpeed": app.MinSpeed, "maxSpeed": app.MaxSpeed, "maxSeed": app.MaxSeed,
+			"schedules": diffusion.ScheduleNames(), "uploadFormats": app.UploadFormats,
+			"maxUploadBytes": app.MaxUploadBytes, "maxUploadPixels": app.MaxUploadPixels,
+		}, nil
+	})
+	// loadImage(bytes Uint8Array, resolve, reject): decodes off the calling
+	// turn of the event loop and answers through the callbacks.
+	b.export(core, "loadImage", func(args []js.Value) (any, error) {
+		if len(args) < 3 || args[0].Type() != js.TypeObject || args[1].Type() != js.TypeFunction || args[2].Type() != js.TypeFunction {
+			return nil, errors.New("loadImage takes (Uint8Array, resolve, reject)")
+		}
+		n := args[0].Get("length").Int()
+		if n > app.MaxUploadBytes {
+			return nil, fmt.Errorf("picture: the file must be at most %d MiB, got %.1f MiB", app.MaxUploadBytes>>20, float64(n)/(1<<20))
+		}
+		data := make([]byte, n)
+		js.CopyBytesToGo(data, args[0])
+		resolve, reject := args[1], args[2]
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					reject.Invoke(fmt.Sprintf("internal error while decoding the picture: %v", r))
+				}
+			}()
+			img, err := app.DecodeUpload(data)
+			if err != nil {
+				reject.Invoke(err.Error())
+				return
+			}
+			b.game.mu.Lock()
+			prevUpload := b.lib.Upload
+			b.game.eng.SetUpload(img)
+			s := b.game.eng.State()
+			s.Image = app.UploadImage
+			err = b.game.eng.SetState(s)
+			if err != nil {
+				b.lib.Upload = prevUpload
+			}
+			b.game.mu.Unlock()
+			if err != nil {
+				reject.Invoke(err.Error())
+				return
+			}
+			bounds := img.Bounds()
+			resolve.Invoke(mustJSON(map[string]int{"width": bounds.Dx(), "height": bounds.Dy()}))
+		}()
+		return nil, nil
+	})
+}
+
+// export defines core[name]. The function holds the game's lock, recovers
+// from any panic, and turns every outcome into a JSON string.
+func (b *bridge) export(core js.Value, name string, fn func(args []js.Value) (any, error)) {
+	core.Set(name, js.FuncOf(func(this js.Value, args []js.Value) (result any) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg := fmt.Sprintf("internal error in %s (recovered; the previous state is kept): %v", name, r)
+				reportError(msg)
+				result = mustJSON(reply{Error: msg})
+			}
+		}()
+		b.game.mu.Lock()
+		defer b.game.mu.Unlock()
+		v, err := fn(args)
+		if err != nil {
+			return mustJSON(errorReply(err))
+		}
+		return mustJSON(v)
+	}))
+}
+
+func errorReply(err error) reply {
+	r := reply{Error: err.Error()}
+	var fe *app.FieldError
+	var pe *diffusion.ParamError
+	switch {
+	case errors.As(err, &fe):
+		r.Field = fe.Field
+	case errors.As(err, &pe):
+		r.Field = pe.Field
+	}
+	return r
+}
+
+func mustJSON(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		data, _ = json.Marshal(reply{Error: "internal error: " + err.Error()})
+	}
+	return string(data)
+}
+
+// reportError tells the page (through web/stage.js) and the console.
+func reportError(msg string) {
+	defer func() { recover() }() // reporting must never panic in turn
+	if stage := js.Global().Get("dissolveStage"); stage.Truthy() && stage.Get("error").Type() == js.TypeFunction {
+		stage.Call("error", msg)
+		return
+	}
+	js.Global().Get("console").Call("error", msg)
+}

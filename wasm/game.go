@@ -1,0 +1,276 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"dissolve/wasm/app"
+)
+
+// Game is the Ebiten game: it advances t while playing, lets a finger or
+// the mouse scrub t by dragging over the picture, and draws x_t.
+//
+// JavaScript calls (the bridge) and Ebiten's Update/Draw run on different
+// goroutines; every access to the engine and the clock holds mu.
+type Game struct {
+	mu  sync.Mutex
+	eng *app.Engine
+
+	clock    float64   // fractional t while playing
+	hold     float64   // seconds left to rest on x_0 or x_T before moving on
+	lastTick time.Time // time of the previous Update
+
+	drag    *dragState // an active scrub gesture, or nil
+	screenW int        // width of the screen in the coordinates of touches and the cursor
+
+	img     *ebiten.Image // x_t at the processing size
+	drawnOK bool          // the first frame has reached the screen
+	perf    perfLog
+
+	onFirstFrame func()
+	onError      func(string)
+}
+
+type dragState struct {
+	touch      ebiten.TouchID
+	mouse      bool
+	startX     int
+	startStep  int
+	wasPlaying bool
+}
+
+// holdSeconds is how long the loop rests at each end.
+const holdSeconds = 0.8
+
+func newGame(eng *app.Engine) *Game {
+	return &Game{eng: eng, lastTick: time.Now()}
+}
+
+// Update advances time. A panic here is recovered and reported, so one bad
+// frame never stops the page.
+func (g *Game) Update() (err error) {
+	defer g.recoverTo("update")
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := time.Now()
+	dt := now.Sub(g.lastTick).Seconds()
+	g.lastTick = now
+	if dt > 0.1 { // the tab slept: do not jump
+		dt = 0.1
+	}
+	g.scrub()
+	s := g.eng.State()
+	if !s.Playing || g.drag != nil {
+		g.clock = float64(s.Step)
+		g.hold = 0
+		return nil
+	}
+	if g.hold > 0 {
+		g.hold -= dt
+		if g.hold > 0 {
+			return nil
+		}
+		if s.Step >= s.T {
+			g.clock = 0
+			g.setStep(0)
+			g.hold = holdSeconds
+			return nil
+		}
+	}
+	if math.Floor(g.clock) != float64(s.Step) { // t was set from outside
+		g.clock = float64(s.Step)
+	}
+	g.clock += s.Speed * dt
+	next := int(g.clock)
+	if next >= s.T {
+		next = s.T
+		g.hold = holdSeconds
+	}
+	g.setStep(next)
+	return nil
+}
+
+func (g *Game) setStep(t int) {
+	s := g.eng.State()
+	if s.Step == t {
+		return
+	}
+	s.Step = t
+	_ = g.eng.SetState(s) // only t changed: cannot fail
+}
+
+// scrub turns a horizontal drag over the picture into a change of t: the
+// full width of the canvas is all of 0..T. A plain tap changes nothing.
+func (g *Game) scrub() {
+	w := g.screenW
+	if g.drag == nil {
+		if ids := ebiten.AppendTouchIDs(nil); len(ids) > 0 {
+			x, _ := ebiten.TouchPosition(ids[0])
+			g.startDrag(&dragState{touch: ids[0], startX: x})
+		} else if ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
+			x, _ := ebiten.CursorPosition()
+			g.startDrag(&dragState{mouse: true, startX: x})
+		}
+		return
+	}
+	var x int
+	pressed := false
+	if g.drag.mouse {
+		pressed = ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft)
+		x, _ = ebiten.CursorPosition()
+	} else {
+		for _, id := range ebiten.AppendTouchIDs(nil) {
+			if id == g.drag.touch {
+				pressed = true
+				x, _ = ebiten.TouchPosition(id)
+			}
+		}
+	}
+	if !pressed {
+		g.drag = nil
+		return
+	}
+	if w <= 0 {
+		return
+	}
+	s := g.eng.State()
+	t := g.drag.startStep + int(math.Round(float64(x-g.drag.startX)/float64(w)*float64(s.T)))
+	g.setStep(min(max(t, 0), s.T))
+}
+
+func (g *Game) startDrag(d *dragState) {
+	s := g.eng.State()
+	d.startStep = s.Step
+	d.wasPlaying = s.Playing
+	g.drag = d
+}
+
+var background = color.RGBA{0x11, 0x13, 0x18, 0xff}
+
+// Draw writes x_t into the picture when it changed and fits the picture to
+// the screen, magnified with nearest-neighbour sampling so that every pixel
+// of x_0 (the lesson's 3·H·W numbers) stays visible.
+func (g *Game) Draw(screen *ebiten.Image) {
+	defer g.recoverTo("draw")
+	g.mu.Lock()
+	start := time.Now()
+	rgba, changed := g.eng.Frame()
+	x0 := g.eng.X0()
+	kernel := time.Since(start)
+	if g.img == nil || g.img.Bounds().Dx() != x0.W || g.img.Bounds().Dy() != x0.H {
+		if g.img != nil {
+			g.img.Deallocate()
+		}
+		g.img = ebiten.NewImage(x0.W, x0.H)
+		changed = true
+	}
+	if changed {
+		g.img.WritePixels(rgba)
+	}
+	g.mu.Unlock()
+
+	screen.Fill(background)
+	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
+	g.mu.Lock()
+	g.screenW = sw
+	g.mu.Unlock()
+	scale := math.Min(float64(sw)/float64(x0.W), float64(sh)/float64(x0.H))
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Scale(scale, scale)
+	op.GeoM.Translate((float64(sw)-scale*float64(x0.W))/2, (float64(sh)-scale*float64(x0.H))/2)
+	if scale >= 1 {
+		op.Filter = ebiten.FilterNearest
+	} else {
+		op.Filter = ebiten.FilterLinear
+	}
+	screen.DrawImage(g.img, op)
+
+	g.perf.record(start, kernel, changed)
+	if !g.drawnOK {
+		g.drawnOK = true
+		if g.onFirstFrame != nil {
+			g.onFirstFrame()
+		}
+	}
+}
+
+// Layout asks for a screen as large as the canvas in device pixels, so the
+// picture is crisp on HiDPI displays.
+func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
+	s := ebiten.Monitor().DeviceScaleFactor()
+	return max(1, int(float64(outsideWidth)*s)), max(1, int(float64(outsideHeight)*s))
+}
+
+func (g *Game) recoverTo(where string) {
+	if r := recover(); r != nil {
+		msg := fmt.Sprintf("internal error in %s (recovered; the previous state is kept): %v", where, r)
+		if g.onError != nil {
+			g.onError(msg)
+		}
+	}
+}
+
+// perfLog keeps the last few seconds of frames for window.ddpm.perf().
+type perfLog struct {
+	frames []perfFrame
+}
+
+type perfFrame struct {
+	at       time.Time
+	kernel   time.Duration
+	computed bool
+}
+
+const perfWindow = 3 * time.Second
+
+func (p *perfLog) record(at time.Time, kernel time.Duration, computed bool) {
+	p.frames = append(p.frames, perfFrame{at: at, kernel: kernel, computed: computed})
+	cut := 0
+	for cut < len(p.frames) && at.Sub(p.frames[cut].at) > perfWindow {
+		cut++
+	}
+	p.frames = p.frames[cut:]
+}
+
+// PerfReport is window.ddpm.perf().
+type PerfReport struct {
+	FPS      float64      `json:"fps"`
+	Frames   int          `json:"frames"`
+	FrameMs  app.Quantile `json:"frameMs"`  // time between drawn frames
+	KernelMs app.Quantile `json:"kernelMs"` // Go's time computing x_t → RGBA, frames that changed
+}
+
+func (p *perfLog) report() PerfReport {
+	var r PerfReport
+	n := len(p.frames)
+	r.Frames = n
+	if n < 2 {
+		return r
+	}
+	span := p.frames[n-1].at.Sub(p.frames[0].at).Seconds()
+	if span > 0 {
+		r.FPS = float64(n-1) / span
+	}
+	gaps := make([]float64, 0, n-1)
+	var kernels []float64
+	for i := 1; i < n; i++ {
+		gaps = append(gaps, ms(p.frames[i].at.Sub(p.frames[i-1].at)))
+	}
+	for _, f := range p.frames {
+		if f.computed {
+			kernels = append(kernels, ms(f.kernel))
+		}
+	}
+	r.FrameMs = app.Quantiles(gaps)
+	r.KernelMs = app.Quantiles(kernels)
+	return r
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,72 @@
+//go:build js && wasm
+
+// Command wasm is the browser build of dissolve: DDPM's forward diffusion
+// drawn live on an Ebiten canvas. It runs inside web/stage.html and talks
+// to the page through window.dissolveCore (see bridge.go).
+package main
+
+import (
+	"strings"
+	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"dissolve/wasm/app"
+)
+
+func main() {
+	lib := &app.Library{}
+	start, startErrors := initialState(lib)
+	eng, err := app.NewEngine(lib, start)
+	if err != nil { // the default state is valid; this is a bug worth seeing
+		reportError("cannot start: " + err.Error())
+		return
+	}
+	game := newGame(eng)
+	game.onError = reportError
+	game.onFirstFrame = func() {
+		stage := js.Global().Get("dissolveStage")
+		if stage.Truthy() && stage.Get("firstFrame").Type() == js.TypeFunction {
+			stage.Call("firstFrame")
+		}
+	}
+
+	core := js.Global().Get("Object").New()
+	b := &bridge{game: game, lib: lib}
+	b.install(core)
+	msgs := make([]any, len(startErrors))
+	for i, e := range startErrors {
+		msgs[i] = e.Error()
+	}
+	core.Set("startErrors", js.ValueOf(msgs))
+	js.Global().Set("dissolveCore", core)
+
+	ebiten.SetTPS(ebiten.SyncWithFPS)
+	ebiten.SetRunnableOnUnfocused(true)
+	if err := ebiten.RunGameWithOptions(game, &ebiten.RunGameOptions{InitUnfocused: true}); err != nil {
+		reportError("the animation stopped: " + err.Error())
+	}
+}
+
+// initialState is the default state, adjusted to the visitor (language,
+// reduced motion), then to the URL's parameters. Invalid parameters are
+// returned as errors and ignored.
+func initialState(lib *app.Library) (app.State, []error) {
+	s := app.Default()
+	nav := js.Global().Get("navigator")
+	if nav.Truthy() && strings.HasPrefix(strings.ToLower(nav.Get("language").String()), "ko") {
+		s.Lang = "ko"
+	}
+	if mm := js.Global().Get("matchMedia"); mm.Type() == js.TypeFunction {
+		if js.Global().Call("matchMedia", "(prefers-reduced-motion: reduce)").Get("matches").Bool() {
+			s.Playing = false
+		}
+	}
+	q := js.Global().Get("dissolveStartQuery")
+	if q.Type() != js.TypeString {
+		return s, nil
+	}
+	p, errs := app.ParseQuery(q.String())
+	s, applyErrs := s.ApplyEach(p, lib)
+	return s, append(errs, applyErrs...)
+}

@@ -1,0 +1,86 @@
+// stage.js runs the WebAssembly build inside web/stage.html (an iframe of the
+// page) and relays its signals to the page that hosts it (web/app.js).
+'use strict';
+
+(function () {
+  // The page that hosts the stage, if it is ours (same origin).
+  function host() {
+    try {
+      if (window.parent !== window && window.parent.dissolveHost) return window.parent.dissolveHost;
+    } catch (e) { /* another origin: no host */ }
+    return null;
+  }
+
+  // The state starts from the page's URL (the stage has none of its own).
+  let query = location.search;
+  try {
+    if (window.parent !== window && window.parent.location.search) query = window.parent.location.search;
+  } catch (e) { /* another origin */ }
+  window.dissolveStartQuery = query;
+
+  window.dissolveStage = {
+    ready: false,
+    firstFrame() {
+      this.ready = true;
+      const h = host();
+      if (h) h.coreReady(window.dissolveCore);
+    },
+    error(msg) {
+      console.error(msg);
+      const h = host();
+      if (h) h.coreError(String(msg));
+    },
+  };
+
+  function stopped(msg) {
+    const h = host();
+    if (h) h.coreStopped(msg);
+    else console.error(msg);
+  }
+
+  // Keys pressed while the canvas has focus drive the page as well.
+  window.addEventListener('keydown', (e) => {
+    const h = host();
+    if (h) h.key(e);
+  });
+
+  // A picture dropped on the canvas is the page's upload too.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const h = host();
+    if (h && e.dataTransfer) h.drop(e.dataTransfer.files);
+  });
+
+  async function instantiate(go) {
+    const url = 'dissolve.wasm';
+    if (WebAssembly.instantiateStreaming) {
+      try {
+        return await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+      } catch (e) {
+        // A host that serves .wasm without application/wasm: fall back below.
+      }
+    }
+    const resp = await fetch(url);
+    if (!resp.ok) throw new Error(`cannot load ${url}: HTTP ${resp.status}`);
+    return WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+  }
+
+  async function main() {
+    const go = new Go();
+    let result;
+    try {
+      result = await instantiate(go);
+    } catch (e) {
+      stopped(`The simulation could not start: ${e.message || e}`);
+      return;
+    }
+    try {
+      await go.run(result.instance);
+      stopped('The simulation stopped: the Go runtime exited. Reload the page to start again.');
+    } catch (e) {
+      stopped(`The simulation stopped: ${e.message || e}. Reload the page to start again.`);
+    }
+  }
+  main();
+})();
