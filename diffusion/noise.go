@@ -1,0 +1,178 @@
+package diffusion
+
+import "math"
+
+// Noise is a counter-based source of standard Gaussian numbers: the value at
+// index i of stream s is a pure function of (Seed, s, i). Nothing is stored
+// between calls, so any frame of noise can be recomputed in any order, and
+// the same key gives the same bits natively and in WebAssembly.
+//
+// Construction. For a key k = mix(mix(Seed + γ) + s·γ₂), the j-th 64-bit
+// word is h_j = mix(k + j·γ), where mix is the SplitMix64 finaliser and
+// γ = 0x9E3779B97F4A7C15 (that is SplitMix64 itself, started at k). Each word
+// gives two Gaussians (index 2j from its low 32 bits, 2j+1 from its high 32
+// bits) by the ziggurat method of Marsaglia & Tsang (2000) with 256 layers:
+// 8 bits choose the layer, 1 bit the sign and 23 bits the position; in
+// 99.3% of cases the value is a single float32 multiply. The rare rejection
+// and tail cases draw further words from a SplitMix64 sequence seeded by
+// (h_j, half), so they stay a pure function of the key. No math.Exp/Log is
+// used (see detmath.go), and no fused multiply-add, so the bits do not
+// depend on the platform.
+type Noise struct{ Seed uint64 }
+
+const (
+	golden  = 0x9E3779B97F4A7C15 // 2^64/φ, SplitMix64's increment
+	golden2 = 0xD1B54A32D192ED03 // a second odd constant for stream keys
+)
+
+// mix is the SplitMix64 finaliser: a bijection of uint64 whose outputs for
+// consecutive inputs spaced by golden pass BigCrush.
+func mix(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+	return z ^ (z >> 31)
+}
+
+// key returns the stream key k of (Seed, stream).
+func (n Noise) key(stream uint64) uint64 {
+	return mix(mix(n.Seed+golden) + stream*golden2)
+}
+
+// Fill sets dst[i] to the Gaussian at index i of the stream, for every i. The
+// values are N(0, 1) float32s, a pure function of (Seed, stream, i), and
+// identical natively and in WebAssembly.
+func (n Noise) Fill(dst []float32, stream uint64) {
+	fillFrom(dst, n.key(stream), 0)
+}
+
+// At returns the value Fill would put at index i of the stream.
+func (n Noise) At(stream, i uint64) float32 {
+	h := mix(n.key(stream) + (i>>1)*golden)
+	return gaussHalf(h, uint32(i&1))
+}
+
+// fillFrom fills dst with the Gaussians at indices first, first+1, … of the
+// stream with key k. first must be even.
+func fillFrom(dst []float32, k uint64, first uint64) {
+	c := k + (first>>1)*golden
+	kn := &zigK
+	wn := &zigW
+	i := 0
+	for ; i+1 < len(dst); i += 2 {
+		h := mix(c)
+		c += golden
+		lo := uint32(h)
+		hi := uint32(h >> 32)
+		var x0, x1 float32
+		if l, u := lo&0xFF, lo>>9; u < kn[l] {
+			x0 = math.Float32frombits(math.Float32bits(float32(u)*wn[l]) | (lo&0x100)<<23)
+		} else {
+			x0 = gaussSlow(h, 0)
+		}
+		if l, u := hi&0xFF, hi>>9; u < kn[l] {
+			x1 = math.Float32frombits(math.Float32bits(float32(u)*wn[l]) | (hi&0x100)<<23)
+		} else {
+			x1 = gaussSlow(h, 1)
+		}
+		dst[i] = x0
+		dst[i+1] = x1
+	}
+	if i < len(dst) {
+		dst[i] = gaussHalf(mix(c), 0)
+	}
+}
+
+// gaussHalf turns half (0 = low, 1 = high 32 bits) of the word h into a
+// Gaussian.
+func gaussHalf(h uint64, half uint32) float32 {
+	b := uint32(h >> (32 * half))
+	l, u := b&0xFF, b>>9
+	if u < zigK[l] {
+		return math.Float32frombits(math.Float32bits(float32(u)*zigW[l]) | (b&0x100)<<23)
+	}
+	return gaussSlow(h, half)
+}
+
+// Ziggurat tables for the density f(x) = exp(−x²/2) with N = 256 layers of
+// equal area v (Marsaglia & Tsang 2000, "The ziggurat method for generating
+// random variables", J. Stat. Softw. 5(8)). Layer i ≥ 1 is the rectangle
+// [0, x_i] × [f(x_i), f(x_{i−1})]; layer 0 is the base strip of width
+// v/f(r) holding the tail beyond r = x_255. A position u in [0, 2^23) maps to
+// u·w_i; if u < k_i the point lies inside the curve for sure.
+const (
+	zigN    = 256
+	zigR    = 3.6541528853610088   // x_255, the start of the tail
+	zigV    = 0.004928673233974658 // area of each layer: r·f(r) + ∫_r^∞ f
+	zigM    = 1 << 23              // positions per layer
+	zigInvM = 1.0 / float64(zigM)
+)
+
+var (
+	zigK [zigN]uint32  // fast-accept thresholds
+	zigW [zigN]float32 // position → x scale, float32 for the fast path
+	zigX [zigN]float64 // layer edges x_i (zigX[0] = base width v/f(r))
+	zigF [zigN]float64 // f(x_i), zigF[0] = 1
+)
+
+func init() {
+	f := func(x float64) float64 { return detExp(-0.5 * x * x) }
+	var x [zigN]float64
+	x[zigN-1] = zigR
+	for i := zigN - 1; i >= 2; i-- {
+		x[i-1] = math.Sqrt(-2 * detLog(zigV/x[i]+f(x[i])))
+	}
+	x[0] = 0
+	for i := 1; i < zigN; i++ {
+		zigK[i] = uint32(x[i-1] / x[i] * zigM)
+		zigX[i] = x[i]
+		zigF[i] = f(x[i])
+	}
+	q := zigV / f(zigR)
+	zigK[0] = uint32(zigR / q * zigM)
+	zigX[0] = q
+	zigF[0] = 1
+	for i := range zigW {
+		zigW[i] = float32(zigX[i] * zigInvM)
+	}
+}
+
+// gaussSlow finishes a ziggurat draw whose fast test failed, for half
+// (0 or 1) of the word h: the wedge test, the tail, and on rejection a fresh
+// draw. Its random words come from SplitMix64 seeded by (h, half).
+func gaussSlow(h uint64, half uint32) float32 {
+	s := h + uint64(half+1)*golden2
+	next := func() uint64 { s += golden; return mix(s) }
+	unit := func() float64 { return float64(next()>>11+1) * (1.0 / (1 << 53)) } // (0, 1]
+	b := uint32(h >> (32 * half))
+	for {
+		l, u, neg := b&0xFF, b>>9, b&0x100 != 0
+		if u < zigK[l] {
+			return math.Float32frombits(math.Float32bits(float32(u)*zigW[l]) | (b&0x100)<<23)
+		}
+		var x float64
+		if l == 0 {
+			// Tail beyond r (Marsaglia 1964): x = r + e₁/r with e₁, e₂
+			// exponential, accepted when 2e₂ ≥ (e₁/r)².
+			for {
+				d := -detLog(unit()) / zigR
+				e := -detLog(unit())
+				if e+e >= d*d {
+					x = zigR + d
+					break
+				}
+			}
+			if neg {
+				x = -x
+			}
+			return float32(x)
+		}
+		x = float64(u) * zigInvM * zigX[l]
+		if zigF[l]+float64(unit()*(zigF[l-1]-zigF[l])) < detExp(-0.5*x*x) {
+			if neg {
+				x = -x
+			}
+			return float32(x)
+		}
+		b = uint32(next())
+	}
+}

@@ -1,0 +1,178 @@
+package diffusion
+
+import (
+	"math"
+	"slices"
+)
+
+// Stats summarises the numbers of a frame, "the image's distribution".
+type Stats struct {
+	N                   int
+	Mean, Std, Min, Max float64
+	// KS is the Kolmogorov–Smirnov distance sup_x |F_n(x) − Φ(x)| between
+	// the values' empirical distribution and N(0, 1), from a fine histogram:
+	// it is exact at the bin edges and KS ≤ exact ≤ KS + KSBinnedError.
+	KS float64
+}
+
+// Binned KS: ksBins uniform bins of width ksWidth over [−ksLimit, ksLimit),
+// plus everything below and above.
+const (
+	ksLimit = 8.0
+	ksBins  = 8192
+	ksWidth = 2 * ksLimit / ksBins
+
+	// KSBinnedError bounds the error of Stats.KS: between two bin edges both
+	// F_n and Φ are non-decreasing, so the supremum inside a bin exceeds the
+	// value at its edges by at most the bin's N(0, 1) mass, at most
+	// width·φ(0) = (16/8192)/√(2π) ≈ 7.8e-4.
+	KSBinnedError = ksWidth / 2.5066282746310002
+)
+
+var ksEdgeCDF = func() []float64 {
+	c := make([]float64, ksBins+1)
+	for k := range c {
+		c[k] = NormalCDF(-ksLimit + float64(k)*ksWidth)
+	}
+	return c
+}()
+
+// Summarize returns the mean, standard deviation (population, divisor N),
+// minimum, maximum and binned KS distance to N(0, 1) of x, in one pass plus
+// a pass over the bins. Empty x gives a zero Stats; NaNs are not expected.
+func Summarize(x []float32) Stats {
+	st := Stats{N: len(x)}
+	if len(x) == 0 {
+		return st
+	}
+	var counts [ksBins + 2]int32 // [0]: below −limit, [k+1]: bin k, [ksBins+1]: above
+	shift := float64(x[0])       // sums of x − x_0 avoid cancellation when |mean| ≫ std
+	var s, s2 float64
+	lo, hi := x[0], x[0]
+	const scale = 1 / ksWidth
+	for _, v := range x {
+		d := float64(v) - shift
+		s += d
+		s2 += d * d
+		lo = min(lo, v)
+		hi = max(hi, v)
+		f := (float64(v) + ksLimit) * scale
+		k := 0 // below, and NaN
+		if f >= 0 {
+			k = ksBins + 1
+			if f < ksBins {
+				k = int(f) + 1
+			}
+		}
+		counts[k]++
+	}
+	n := float64(len(x))
+	m := s / n
+	st.Mean = shift + m
+	st.Std = math.Sqrt(math.Max(s2/n-m*m, 0))
+	st.Min, st.Max = float64(lo), float64(hi)
+	// F_n just below edge k is (values below the edge)/n.
+	below := int(counts[0])
+	for k := 0; k <= ksBins; k++ {
+		st.KS = math.Max(st.KS, math.Abs(float64(below)/n-ksEdgeCDF[k]))
+		below += int(counts[k+1])
+	}
+	// Beyond the outer edges Φ is within 6.2e-16 of 0 or 1: nothing to add.
+	return st
+}
+
+// Histogram counts values in equal bins over [Lo, Hi).
+type Histogram struct {
+	Lo, Hi float64
+	Counts []int
+	N      int // all values, including those outside [Lo, Hi)
+}
+
+// NewHistogram counts x in bins equal bins over [lo, hi). Values outside, and
+// NaNs, are counted only in N. bins < 1 is treated as 1; if hi <= lo no
+// value falls in a bin.
+func NewHistogram(x []float32, lo, hi float64, bins int) Histogram {
+	bins = max(bins, 1)
+	h := Histogram{Lo: lo, Hi: hi, Counts: make([]int, bins), N: len(x)}
+	if !(hi > lo) {
+		return h
+	}
+	scale := float64(bins) / (hi - lo)
+	for _, v := range x {
+		f := (float64(v) - lo) * scale
+		if f >= 0 && f < float64(bins) {
+			h.Counts[int(f)]++
+		}
+	}
+	return h
+}
+
+// Width returns the width of one bin.
+func (h Histogram) Width() float64 { return (h.Hi - h.Lo) / float64(len(h.Counts)) }
+
+// Density returns Counts[i]/(N·Width), the histogram as a density to draw
+// against NormalPDF; 0 when there is nothing to count.
+func (h Histogram) Density(i int) float64 {
+	if h.N == 0 || i < 0 || i >= len(h.Counts) || !(h.Width() > 0) {
+		return 0
+	}
+	return float64(h.Counts[i]) / (float64(h.N) * h.Width())
+}
+
+// NormalPDF returns φ(x) = exp(−x²/2)/√(2π), the N(0, 1) density.
+func NormalPDF(x float64) float64 { return math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
+
+// NormalCDF returns Φ(x) = ½·erfc(−x/√2), the N(0, 1) distribution function.
+func NormalCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+
+// KSNormal returns the exact Kolmogorov–Smirnov distance sup_x |F_n(x) − Φ(x)|
+// of x to N(0, 1), sorting a copy: max over the sorted values of
+// max(i/n − Φ(x_(i)), Φ(x_(i)) − (i−1)/n). O(n log n); Summarize gives a
+// binned value cheaply. Empty x gives 0.
+func KSNormal(x []float32) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	s := slices.Clone(x)
+	slices.Sort(s)
+	n := float64(len(s))
+	d := 0.0
+	for i, v := range s {
+		c := NormalCDF(float64(v))
+		d = max(d, float64(i+1)/n-c, c-float64(i)/n)
+	}
+	return d
+}
+
+// ZScore sets dst = (x − mean)/std, the one-shot normalisation the lesson
+// asks about: it gives mean 0 and std 1 but keeps the shape of the
+// distribution, so it is not N(0, 1). A constant x gives zeros. dst may
+// alias x.
+func ZScore(dst, x []float32) {
+	mean, std := meanStd(x)
+	inv := 0.0
+	if std > 0 {
+		inv = 1 / std
+	}
+	n := min(len(dst), len(x))
+	for i := 0; i < n; i++ {
+		dst[i] = float32((float64(x[i]) - mean) * inv)
+	}
+}
+
+// meanStd returns the mean and population standard deviation of x.
+func meanStd(x []float32) (mean, std float64) {
+	if len(x) == 0 {
+		return 0, 0
+	}
+	shift := float64(x[0])
+	var s, s2 float64
+	for _, v := range x {
+		d := float64(v) - shift
+		s += d
+		s2 += d * d
+	}
+	n := float64(len(x))
+	m := s / n
+	return shift + m, math.Sqrt(math.Max(s2/n-m*m, 0))
+}
