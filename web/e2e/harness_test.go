@@ -278,8 +278,15 @@ func screenshot(t testing.TB, ctx context.Context, name string, selector ...stri
 // exception, or made a request off base's origin. Warnings are logged.
 func assertClean(t testing.TB, ctx context.Context, base string) {
 	t.Helper()
+	seen := map[string]int{}
+	var warnings []string
 	for _, w := range consoleWarnings(ctx) {
-		t.Logf("console warning: %s", w)
+		if seen[w]++; seen[w] == 1 {
+			warnings = append(warnings, w)
+		}
+	}
+	for _, w := range warnings {
+		t.Logf("console warning (%d×): %s", seen[w], w)
 	}
 	if errs := consoleErrors(ctx); len(errs) > 0 {
 		t.Errorf("console errors and uncaught exceptions:\n  %s", strings.Join(errs, "\n  "))
