@@ -1,0 +1,73 @@
+# dissolve — the README's commands.
+#   make serve   build the WebAssembly and serve the page on http://127.0.0.1:8080
+#   make test    everything: gofmt, vet (native and js/wasm), unit tests
+#                natively and in Node, build, browser tests in headless Chromium
+#   make bench   one table: Go kernels native and wasm, NumPy reference, sizes,
+#                browser fps and frame times
+# Tools are overridable: make test GO=go1.26 CHROMIUM=/usr/bin/chromium
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+GO ?= go
+GOROOT := $(shell $(GO) env GOROOT)
+GOFMT ?= $(GOROOT)/bin/gofmt
+ADDR ?= 127.0.0.1:8080
+# Packages that must also pass under GOOS=js GOARCH=wasm in Node.
+WASM_TEST_PKGS ?= ./diffusion/... ./wasm/app/...
+# Build tags of the browser-driven tests (web/e2e).
+BROWSER_TAGS := browser
+E2E_TIMEOUT ?= 20m
+# go test runs js/wasm test binaries through go_js_wasm_exec, found on PATH.
+WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
+
+.PHONY: all build serve test fmt-check vet test-native test-wasm install-chromium install-node e2e bench dist clean
+
+all: build
+
+build:
+	GO=$(GO) bash scripts/build.sh
+
+serve: build
+	$(GO) run ./scripts/serve -addr $(ADDR) -root .
+
+test: fmt-check vet test-native install-node test-wasm build install-chromium e2e
+
+fmt-check:
+	@out=$$($(GOFMT) -l .); \
+	if [ -n "$$out" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$out"; exit 1; fi
+	@echo "gofmt: ok"
+
+# The browser tags are vetted natively too, so the e2e harness is checked
+# even where Chromium is not installed yet.
+vet:
+	$(GO) vet ./...
+	$(GO) vet -tags $(BROWSER_TAGS),browserbench ./web/e2e/...
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+
+test-native:
+	$(GO) test ./...
+
+install-node:
+	@bash scripts/install-node.sh >/dev/null
+
+test-wasm: install-node
+	PATH="$(WASM_PATH)" GOOS=js GOARCH=wasm $(GO) test $(WASM_TEST_PKGS)
+
+install-chromium:
+	@bash scripts/install-chromium.sh
+
+# Browser tests never skip: without Chromium install-chromium has failed
+# already, and the harness fails rather than skips when it cannot start one.
+e2e: build
+	CHROMIUM="$$(bash scripts/install-chromium.sh)" $(GO) test -tags $(BROWSER_TAGS) -count=1 -timeout $(E2E_TIMEOUT) ./web/e2e/...
+
+bench: build
+	GO=$(GO) bash scripts/bench.sh
+
+dist:
+	@echo "make dist: not yet implemented" >&2; exit 1
+
+clean:
+	rm -f web/dissolve.wasm web/dissolve.wasm.gz web/dissolve.wasm.br web/.dissolve.wasm.* web/wasm_exec.js
+	rm -rf web/e2e/out bench-out dist
