@@ -200,35 +200,48 @@ func (s *Schedule) fill() {
 }
 
 // rescaleZeroTerminalSNR applies Lin et al. 2023, Algorithm 1, to beta
-// (index 0 unused) and returns the new betas. The shift √ᾱ_t − √ᾱ_T is
-// computed as ((1−ᾱ_T) − (1−ᾱ_t))/(√ᾱ_t + √ᾱ_T) from the accurate 1 − ᾱ, so
-// tiny betas do not cancel to 0/0.
+// (index 0 unused) and returns the new betas. In exact arithmetic it is
+// diffusers' rescale_zero_terminal_snr:
+//
+//	s_t = (√ᾱ_t − √ᾱ_T)·√ᾱ_1/(√ᾱ_1 − √ᾱ_T),  ᾱ'_t = s_t²,
+//	α'_1 = ᾱ'_1, α'_t = ᾱ'_t/ᾱ'_{t−1},  β'_t = 1 − α'_t.
+//
+// It is evaluated without cancellation, so that tiny betas (where ᾱ_t and
+// α'_t round to 1) still give positive β': the differences
+// √ᾱ_{u−1} − √ᾱ_u = ᾱ_{u−1}β_u/(√ᾱ_{u−1} + √ᾱ_u) are summed to give
+// √ᾱ_t − √ᾱ_T, and β'_t = (s_{t−1} − s_t)(s_{t−1} + s_t)/s_{t−1}². β'_1 = β_1
+// (the scaling keeps ᾱ_1) and β'_T = 1. For T = 1, β'_1 = 1.
 func rescaleZeroTerminalSNR(beta []float64) []float64 {
 	T := len(beta) - 1
+	out := make([]float64, T+1)
+	out[T] = 1
+	if T == 1 {
+		return out
+	}
 	tmp := &Schedule{Beta: beta}
 	tmp.fill()
-	sqrtT := math.Sqrt(tmp.AlphaBar[T])
-	shifted := make([]float64, T+1)
-	for t := 1; t <= T; t++ {
-		shifted[t] = (tmp.oneMinus[T] - tmp.oneMinus[t]) / (math.Sqrt(tmp.AlphaBar[t]) + sqrtT)
+	ab := tmp.AlphaBar
+	inc := make([]float64, T+1) // inc[u] = √ᾱ_{u−1} − √ᾱ_u
+	for u := 2; u <= T; u++ {
+		inc[u] = ab[u-1] * beta[u] / (math.Sqrt(ab[u-1]) + math.Sqrt(ab[u]))
 	}
-	scale := 0.0 // T = 1: ᾱ_1 = ᾱ_T must become 0, x_1 is pure noise
-	if shifted[1] > 0 {
-		scale = math.Sqrt(tmp.AlphaBar[1]) / shifted[1]
+	d := make([]float64, T+1) // d[t] = √ᾱ_t − √ᾱ_T
+	for t := T - 1; t >= 1; t-- {
+		d[t] = d[t+1] + inc[t+1]
 	}
-	out := make([]float64, T+1)
-	prev := 1.0 // ᾱ_0
-	for t := 1; t <= T; t++ {
-		r := shifted[t] * scale
-		ab := r * r
-		alpha := 0.0
-		if prev > 0 {
-			alpha = math.Min(ab/prev, 1)
+	scale := 0.0
+	if d[1] > 0 {
+		scale = math.Sqrt(ab[1]) / d[1]
+	}
+	out[1] = beta[1]
+	for t := 2; t < T; t++ {
+		sPrev, sCur := d[t-1]*scale, d[t]*scale
+		b := 1.0 // ᾱ' already underflowed to 0
+		if sPrev > 0 {
+			b = scale * inc[t] * (sPrev + sCur) / sPrev / sPrev
 		}
-		out[t] = 1 - alpha
-		prev = ab
+		out[t] = math.Min(math.Max(b, math.SmallestNonzeroFloat64), 1)
 	}
-	out[T] = 1 // shifted[T] = 0 exactly; stated for clarity
 	return out
 }
 
@@ -293,7 +306,11 @@ func (s *Schedule) PriorKL(x0 []float32) float64 {
 		sq += float64(v) * float64(v)
 	}
 	sq /= float64(len(x0))
-	return 0.5 * (ab*(sq-1) - math.Log1p(-ab))
+	ln1m := math.Log1p(-ab) // ln(1 − ᾱ_T), from the accurate side
+	if ab > 0.5 {
+		ln1m = math.Log(s.oneMinus[len(s.oneMinus)-1])
+	}
+	return 0.5 * (ab*(sq-1) - ln1m)
 }
 
 // JumpCoef returns the coefficients of the exact jump
