@@ -93,3 +93,10 @@ func MarkovStep(dst, prev []float32, alpha float64, n Noise, stream uint64) {
 		}
 	}
 }
+
+// MarkovStepRGBA is MarkovStep followed by ToRGBA(rgba, dst), fused into one
+// pass: the same dst and the same bytes.
+func MarkovStepRGBA(rgba []byte, dst, prev []float32, alpha float64, n Noise, stream uint64) {
+	MarkovStep(dst, prev, alpha, n, stream)
+	ToRGBA(rgba, dst)
+}
