@@ -79,6 +79,14 @@
     return Number(x.toPrecision(digits)).toString().replace('-', '−');
   }
 
+  // Listeners of the page's extension scripts (see window.dissolvePage).
+  const listeners = { frame: [], ready: [], lang: [] };
+  function emit(kind, arg) {
+    for (const fn of listeners[kind]) {
+      try { fn(arg); } catch (e) { console.error(e); showError(String(e.message || e)); }
+    }
+  }
+
   function applyWords() {
     document.documentElement.lang = lang;
     for (const el of document.querySelectorAll('[data-i18n]')) {
@@ -90,6 +98,7 @@
     $('lang').value = lang;
     fillImages();
     lastPlaying = null; // relabel the play button
+    emit('lang', lang);
   }
 
   // ---- Errors: role="alert", naming the field ---------------------------
@@ -187,6 +196,7 @@
       applyWords();
       render(true);
       resolveReady(s);
+      emit('ready', s);
       requestAnimationFrame(loop);
     },
     coreError(msg) { showError(msg); },
@@ -243,7 +253,8 @@
   }
 
   function render(force) {
-    const { state: s, readout: r } = call('frame');
+    const frame = call('frame');
+    const { state: s, readout: r } = frame;
     const tEl = $('t');
     tEl.max = String(s.T);
     if (String(tEl.value) !== String(s.t)) tEl.value = String(s.t);
@@ -287,6 +298,8 @@
       lastLiveAt = now;
       $('live').textContent = w('live')(r);
     }
+    frame.changed = force;
+    emit('frame', frame);
   }
 
   function updateURL() {
@@ -414,6 +427,23 @@
     }
     e.preventDefault();
   }
+
+  // window.dissolvePage is for the page's own extension scripts (the
+  // instruments, the embed mode, the exports): not a public API.
+  window.dissolvePage = {
+    words(dicts) {
+      for (const l of Object.keys(dicts)) Object.assign(WORDS[l], dicts[l]);
+      if (core) applyWords();
+    },
+    w,
+    fmt,
+    lang: () => lang,
+    showError,
+    call: (name, ...args) => call(name, ...args),
+    tryPatch,
+    isReady: () => core !== null,
+    on(kind, fn) { listeners[kind].push(fn); },
+  };
 
   function start() {
     const params = new URLSearchParams(location.search);

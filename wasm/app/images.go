@@ -134,6 +134,9 @@ func DecodeUpload(data []byte) (image.Image, error) {
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
+		if f := sniff(data); f != "" {
+			return nil, fmt.Errorf("picture: the %s file is corrupt or truncated (%v)", f, err)
+		}
 		return nil, fmt.Errorf("picture: not a %s file this page can read (%v)", joinOr(UploadFormats), err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxUploadSide || cfg.Height > MaxUploadSide ||
@@ -146,6 +149,21 @@ func DecodeUpload(data []byte) (image.Image, error) {
 		return nil, fmt.Errorf("picture: the %s file is corrupt or truncated (%v)", format, err)
 	}
 	return img, nil
+}
+
+// sniff names the format whose signature data starts with, or "".
+func sniff(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return "png"
+	case bytes.HasPrefix(data, []byte{0xff, 0xd8}):
+		return "jpeg"
+	case bytes.HasPrefix(data, []byte("GIF8")):
+		return "gif"
+	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
+		return "webp"
+	}
+	return ""
 }
 
 func joinOr(xs []string) string {

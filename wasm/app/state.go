@@ -233,6 +233,9 @@ func allowedJSON(key string) string {
 
 // jsonInt accepts 12 and 12.0 but not 12.5, "12", true or 1e300.
 func jsonInt(v json.RawMessage) (int, error) {
+	if len(v) == 0 || !(v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) {
+		return 0, fmt.Errorf("not a number") // json.Number would accept "3"
+	}
 	var n json.Number
 	if err := json.Unmarshal(v, &n); err != nil {
 		return 0, err
