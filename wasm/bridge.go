@@ -30,7 +30,14 @@ type reply struct {
 	Errors []string   `json:"errors,omitempty"`
 }
 
+// extensions are further groups of core functions, each in its own file
+// (instruments, exports), registered from init functions.
+var extensions []func(b *bridge, core js.Value)
+
 func (b *bridge) install(core js.Value) {
+	for _, ext := range extensions {
+		ext(b, core)
+	}
 	b.export(core, "getState", func(args []js.Value) (any, error) {
 		s := b.game.eng.State()
 		return s, nil
