@@ -1,0 +1,104 @@
+//go:build browser && browserbench
+
+package e2e
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"dissolve/wasm/app"
+)
+
+// TestBenchBrowser measures the page in headless Chromium for make bench
+// (scripts/bench.sh folds its BENCH lines into the table). It needs both
+// tags, so `make test` (tag browser) never runs it:
+//
+//	go test -tags browser,browserbench -run '^TestBenchBrowser$' -v ./web/e2e/
+//
+// Headless Chromium's requestAnimationFrame is not always locked to a 60 Hz
+// vsync, so fps can exceed 60; the figures are what it measures.
+func TestBenchBrowser(t *testing.T) {
+	base := startServer(t, repoRoot(t))
+	ctx := newBrowser(t)
+
+	// Note the moment window.ddpm.ready resolves, in ms since navigation
+	// start (performance.now()), from a setter that sees app.js assign
+	// window.ddpm, before any test code can await it.
+	const readyHook = `(() => {
+		if (window.top !== window) return;
+		let v;
+		Object.defineProperty(window, 'ddpm', {
+			configurable: true, enumerable: true,
+			get() { return v; },
+			set(x) {
+				v = x;
+				if (x && x.ready) x.ready.then(() => { window.benchReadyAt = performance.now(); });
+			},
+		});
+	})()`
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: readyHook}); err != nil {
+		t.Fatal(err)
+	}
+	version, err := chromedp.CallBrowser(ctx, browser.GetVersion, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emit(t, "browser %q", version.Product)
+
+	// First load: empty HTTP cache and no compiled code (fresh profile).
+	// Then a reload: revalidated cache (no-cache), as a returning visitor.
+	for _, load := range []string{"cold", "warm"} {
+		navigate(t, ctx, base+"/index.html")
+		waitReady(t, ctx)
+		var at *float64
+		evalJSON(t, ctx, `window.benchReadyAt ?? null`, &at)
+		if at == nil {
+			t.Fatal("window.ddpm was not assigned as a plain property; cannot time ready")
+		}
+		emit(t, "ready load=%s ms=%.1f", load, *at)
+	}
+
+	// Each setting runs settle+window; perf() covers the last few seconds
+	// (3 s in wasm/game.go), so the window holds only frames of this setting.
+	const settle, window = 1 * time.Second, 3 * time.Second
+	for _, size := range []int{256, 512, 1024} {
+		for _, mode := range []string{"closed", "markov"} {
+			evalJSON(t, ctx, fmt.Sprintf(`window.ddpm.setState({size: %d, mode: %q, t: 0, playing: true})`, size, mode), nil)
+			var perf struct {
+				FPS      float64      `json:"fps"`
+				Frames   int          `json:"frames"`
+				FrameMs  app.Quantile `json:"frameMs"`
+				KernelMs app.Quantile `json:"kernelMs"`
+			}
+			evalJSON(t, ctx, fmt.Sprintf(`new Promise(r => setTimeout(r, %d)).then(() => window.ddpm.perf())`, (settle+window).Milliseconds()), &perf)
+			var st struct {
+				Size    int    `json:"size"`
+				Mode    string `json:"mode"`
+				Playing bool   `json:"playing"`
+			}
+			evalJSON(t, ctx, `window.ddpm.getState()`, &st)
+			if st.Size != size || st.Mode != mode {
+				t.Errorf("state after setState is size=%d mode=%s, want %d %s", st.Size, st.Mode, size, mode)
+			}
+			if perf.Frames == 0 {
+				t.Errorf("size=%d mode=%s: perf() counted no frames", size, mode)
+			}
+			emit(t, "frames size=%d mode=%s fps=%.1f frame_p50_ms=%.2f frame_p95_ms=%.2f kernel_p50_ms=%.2f kernel_p95_ms=%.2f frames=%d playing=%v",
+				size, mode, perf.FPS, perf.FrameMs.P50, perf.FrameMs.P95, perf.KernelMs.P50, perf.KernelMs.P95, perf.Frames, st.Playing)
+		}
+	}
+	screenshot(t, ctx, "bench-last")
+	assertClean(t, ctx, base)
+}
+
+// emit prints one "BENCH browser ..." line on stdout for scripts/benchtable.
+func emit(t *testing.T, format string, args ...any) {
+	t.Helper()
+	fmt.Printf("BENCH browser "+format+"\n", args...)
+}
