@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	lib := &app.Library{}
+	lib := &app.Library{Files: builtinFiles()}
 	start, startErrors := initialState(lib)
 	eng, err := app.NewEngine(lib, start)
 	if err != nil { // the default state is valid; this is a bug worth seeing
@@ -46,6 +46,27 @@ func main() {
 	if err := ebiten.RunGameWithOptions(game, &ebiten.RunGameOptions{InitUnfocused: true}); err != nil {
 		reportError("the animation stopped: " + err.Error())
 	}
+}
+
+// builtinFiles takes the built-in pictures' bytes that web/stage.js fetched
+// alongside the WebAssembly (window.dissolveBuiltinFiles: name → Uint8Array).
+// A file that failed to load is missing; choosing it is then an error.
+func builtinFiles() map[string][]byte {
+	files := map[string][]byte{}
+	all := js.Global().Get("dissolveBuiltinFiles")
+	if all.Type() != js.TypeObject {
+		return files
+	}
+	for _, name := range app.BuiltinFiles() {
+		v := all.Get(name)
+		if v.Type() != js.TypeObject {
+			continue
+		}
+		data := make([]byte, v.Get("length").Int())
+		js.CopyBytesToGo(data, v)
+		files[name] = data
+	}
+	return files
 }
 
 // initialState is the default state, adjusted to the visitor (language,

@@ -66,11 +66,29 @@
     return WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
   }
 
+  // The built-in pictures (wasm/app/images.go, Builtins) load in parallel
+  // with the WebAssembly; Go reads them from window.dissolveBuiltinFiles.
+  const pictureFiles = ['astronaut.jpg', 'cat.jpg', 'coffee.jpg', 'tiny.png'];
+  function fetchPictures() {
+    return Promise.all(pictureFiles.map(async (name) => {
+      try {
+        const resp = await fetch(`images/${name}`);
+        if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+        return [name, new Uint8Array(await resp.arrayBuffer())];
+      } catch (e) {
+        console.warn(`picture ${name} did not load: ${e.message || e}`);
+        return null;
+      }
+    })).then((entries) => Object.fromEntries(entries.filter(Boolean)));
+  }
+
   async function main() {
     const go = new Go();
+    const pictures = fetchPictures();
     let result;
     try {
       result = await instantiate(go);
+      window.dissolveBuiltinFiles = await pictures;
     } catch (e) {
       stopped(`The simulation could not start: ${e.message || e}`);
       return;

@@ -23,7 +23,7 @@ func newEngine(t *testing.T, patch string) *app.Engine {
 			t.Fatal(err)
 		}
 	}
-	e, err := app.NewEngine(&app.Library{}, s)
+	e, err := app.NewEngine(testLibrary(t), s)
 	if err != nil {
 		t.Fatal(err)
 	}

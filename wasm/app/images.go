@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"embed"
 	"errors"
 	"fmt"
 	"image"
@@ -12,18 +11,14 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"math"
+	"os"
+	"path/filepath"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
 	_ "golang.org/x/image/webp" // uploads: WebP
 )
-
-// The built-in pictures. Photographs come from scikit-image's sample data
-// (as packaged by Debian in python3-skimage); the README credits them.
-//
-//go:embed images/*.jpg images/*.png
-var builtinFiles embed.FS
 
 const (
 	// DefaultImage is the picture the page opens with.
@@ -35,7 +30,9 @@ const (
 // Builtin describes one built-in picture.
 type Builtin struct {
 	Name string
-	// File is the embedded file of a photograph; empty for synthetic ones.
+	// File is the picture's file in web/images (photographs and the tiny
+	// picture); empty for synthetic ones. The page fetches these files next
+	// to the WebAssembly, rather than carrying them inside it.
 	File string
 	// Synth draws a synthetic picture at the processing size (so that it is
 	// sharp at every size).
@@ -43,11 +40,13 @@ type Builtin struct {
 }
 
 // Builtins are the pictures shipped with the page, in menu order.
+// Photographs come from scikit-image's sample data (as packaged by Debian
+// in python3-skimage); the README credits them.
 var Builtins = []Builtin{
-	{Name: "astronaut", File: "images/astronaut.jpg"},
-	{Name: "cat", File: "images/cat.jpg"},
-	{Name: "coffee", File: "images/coffee.jpg"},
-	{Name: "tiny", File: "images/tiny.png"},
+	{Name: "astronaut", File: "astronaut.jpg"},
+	{Name: "cat", File: "cat.jpg"},
+	{Name: "coffee", File: "coffee.jpg"},
+	{Name: "tiny", File: "tiny.png"},
 	{Name: "gradient", Synth: Gradient},
 	{Name: "checkerboard", Synth: Checkerboard},
 	{Name: "text", Synth: Text},
@@ -56,7 +55,35 @@ var Builtins = []Builtin{
 // Library is the set of pictures the state may name: the built-ins, plus
 // "upload" once the visitor has given one.
 type Library struct {
+	// Files holds the bytes of the built-in pictures' files, by file name.
+	Files map[string][]byte
+	// Upload is the visitor's picture, if any.
 	Upload image.Image
+}
+
+// BuiltinFiles lists the files of the built-in pictures.
+func BuiltinFiles() []string {
+	var files []string
+	for _, b := range Builtins {
+		if b.File != "" {
+			files = append(files, b.File)
+		}
+	}
+	return files
+}
+
+// ReadBuiltinFiles reads the built-in pictures' files from dir (web/images
+// of the repository). Tests and native tools use it; the page fetches them.
+func ReadBuiltinFiles(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	for _, f := range BuiltinFiles() {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			return nil, err
+		}
+		files[f] = data
+	}
+	return files, nil
 }
 
 // Has reports whether name can be shown now.
@@ -95,9 +122,9 @@ func (l *Library) Picture(name string, size int) (image.Image, error) {
 	if b.Synth != nil {
 		return b.Synth(size), nil
 	}
-	data, err := builtinFiles.ReadFile(b.File)
-	if err != nil {
-		return nil, err
+	data, ok := l.Files[b.File]
+	if !ok {
+		return nil, fmt.Errorf("picture %q did not load (web/images/%s)", name, b.File)
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	return img, err

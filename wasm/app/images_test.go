@@ -20,6 +20,36 @@ func fixture(t *testing.T, name string) []byte {
 	return data
 }
 
+// testLibrary is the page's library with the built-in files read from
+// web/images, as the page fetches them.
+func testLibrary(t *testing.T) *app.Library {
+	t.Helper()
+	files, err := app.ReadBuiltinFiles(filepath.Join("..", "..", "web", "images"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &app.Library{Files: files}
+}
+
+// The stage fetches exactly the built-in files (web/stage.js lists them).
+func TestStageFetchesTheBuiltinFiles(t *testing.T) {
+	js, err := os.ReadFile(filepath.Join("..", "..", "web", "stage.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range app.BuiltinFiles() {
+		if !strings.Contains(string(js), "'"+f+"'") {
+			t.Errorf("web/stage.js does not fetch %s", f)
+		}
+	}
+}
+
+func TestMissingFileIsAnError(t *testing.T) {
+	if _, err := (&app.Library{}).Picture("cat", 64); err == nil || !strings.Contains(err.Error(), `picture "cat" did not load`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func TestDecodeUpload(t *testing.T) {
 	tests := []struct {
 		file    string
@@ -62,7 +92,7 @@ func TestDecodeUploadRejectsEmptyAndHuge(t *testing.T) {
 }
 
 func TestBuiltinsDecodeAtEverySize(t *testing.T) {
-	l := &app.Library{}
+	l := testLibrary(t)
 	for _, b := range app.Builtins {
 		for _, size := range []int{app.MinSize, 256} {
 			img, err := l.Picture(b.Name, size)

@@ -134,7 +134,11 @@ func TestScrubbingMovesTheFrame(t *testing.T) {
 	ctx, base := openPage(t, "?play=0&t=0")
 
 	// The picture's own numbers, computed here from the same file.
-	lib := &app.Library{}
+	files, err := app.ReadBuiltinFiles(filepath.Join(repoRoot(t), "web", "images"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := &app.Library{Files: files}
 	img, err := lib.Picture(app.DefaultImage, 256)
 	if err != nil {
 		t.Fatal(err)
