@@ -31,7 +31,7 @@ build:
 serve: build
 	$(GO) run ./scripts/serve -addr $(ADDR) -root .
 
-test: fmt-check vet test-native install-node test-wasm build install-chromium e2e
+test: fmt-check vet test-native test-wasm build install-chromium e2e
 
 fmt-check:
 	@out=$$($(GOFMT) -l .); \
