@@ -353,7 +353,13 @@
     $('zeroTerminalSNR').addEventListener('change', (e) => tryPatch({ zeroTerminalSNR: e.target.checked }));
     $('mode').addEventListener('change', (e) => tryPatch({ mode: e.target.value }));
     $('speed').addEventListener('change', (e) => tryPatch({ speed: Number(e.target.value) }));
-    $('image').addEventListener('change', (e) => tryPatch({ image: e.target.value }));
+    $('image').addEventListener('change', (e) => {
+      // The tiny picture is the lesson's 3×32×32 example: show it at its own
+      // size, so each of its 3072 numbers is one visible square.
+      const patch = { image: e.target.value };
+      if (patch.image === 'tiny') patch.size = 32;
+      tryPatch(patch);
+    });
     $('size').addEventListener('change', (e) => tryPatch({ size: Number(e.target.value) }));
     $('lang').addEventListener('change', (e) => {
       if (core) tryPatch({ lang: e.target.value });
