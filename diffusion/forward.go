@@ -1,35 +1,83 @@
 package diffusion
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // toByte maps v in [−1, 1] to a byte: ⌊v·127.5 + 128⌋ = round((v + 1)·127.5)
-// (halves up), the multiply and add each rounded to float32, clipped to
-// 0..255. NaN maps to 0.
+// (halves up), the multiply and the add each rounded to float32, clipped to
+// 0..255; NaN and −Inf map to 0, +Inf to 255.
+//
+// It is branch-free on purpose: noisy frames clip at random pixels, and a
+// mispredicted branch per channel cost more than all the arithmetic (4.6 ms
+// against 1.4 ms for a 512² frame natively, 6 ms against 2 ms in wasm).
 func toByte(v float32) uint32 {
 	q := float32(v*127.5) + 128
-	if !(q >= 0) {
-		return 0
+	// Exact truncation for |q| < 2^63. NaN gives 0 (wasm's saturating
+	// conversion) or MinInt64 (amd64), both clipped to 0 below; beyond 2^62
+	// amd64 would also give MinInt64, so set those to 255 first.
+	i := int64(q)
+	if q >= 1<<62 {
+		i = 255
 	}
-	if q >= 255 {
-		return 255
+	i &^= i >> 63        // negative → 0
+	i |= (255 - i) >> 63 // above 255 → all ones
+	return uint32(i) & 255
+}
+
+// pixel packs three channel values into an RGBA word (R in the low byte,
+// alpha 255), the layout of image.RGBA on a little-endian machine.
+func pixel(r, g, b float32) uint32 {
+	return toByte(r) | toByte(g)<<8 | toByte(b)<<16 | 0xFF000000
+}
+
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// words returns rgba[:4n] seen as n uint32 RGBA words, or nil when that view
+// is not possible (big-endian machine, misaligned or short slice); callers
+// then write bytes one by one. Writing one word per pixel instead of four
+// bytes is ~15% faster in wasm.
+func words(rgba []byte, n int) []uint32 {
+	if !littleEndian || len(rgba) < 4*n || n == 0 || uintptr(unsafe.Pointer(unsafe.SliceData(rgba)))%4 != 0 {
+		return nil
 	}
-	return uint32(q)
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(rgba))), n)
+}
+
+// putPixel writes word w as 4 bytes at o (the fallback of words).
+func putPixel(o []byte, w uint32) {
+	_ = o[3]
+	o[0], o[1], o[2], o[3] = byte(w), byte(w>>8), byte(w>>16), byte(w>>24)
+}
+
+// planes returns the first n values of the three planes of pix.
+func planes(pix []float32, n int) (r, g, b []float32) {
+	p := len(pix) / 3
+	return pix[:n], pix[p:][:n], pix[2*p:][:n]
 }
 
 // ToRGBA writes the planar image pix (planes R, G, B of n = len(pix)/3 values
 // in [−1, 1]) as n RGBA pixels to dst (len(dst) = 4n): each channel is
-// round((v + 1)·127.5) clipped to 0..255 (see toByte), alpha is 255. If dst
-// is shorter, only the pixels that fit are written.
+// round((v + 1)·127.5) clipped to 0..255, computed as ⌊v·127.5 + 128⌋ in
+// float32; alpha is 255. If dst is shorter, only the pixels that fit are
+// written.
 func ToRGBA(dst []byte, pix []float32) {
-	n := len(pix) / 3
-	n = min(n, len(dst)/4)
-	r, g, b := pix[:n], pix[len(pix)/3:][:n], pix[2*(len(pix)/3):][:n]
-	for i := 0; i < n; i++ {
-		o := dst[4*i : 4*i+4]
-		o[0] = byte(toByte(r[i]))
-		o[1] = byte(toByte(g[i]))
-		o[2] = byte(toByte(b[i]))
-		o[3] = 255
+	n := min(len(pix)/3, len(dst)/4)
+	r, g, b := planes(pix, n)
+	if w := words(dst, n); w != nil {
+		w = w[:len(r)]
+		g, b = g[:len(r)], b[:len(r)]
+		for i := range w {
+			w[i] = pixel(r[i], g[i], b[i])
+		}
+		return
+	}
+	for i := range r {
+		putPixel(dst[4*i:], pixel(r[i], g[i], b[i]))
 	}
 }
 
@@ -48,17 +96,26 @@ func ClosedForm(dst, x0, eps []float32, a, b float32) {
 // ClosedFormRGBA writes ToRGBA(a·x0 + b·eps) to rgba in one pass, without a
 // temporary frame: the same bytes as ClosedForm followed by ToRGBA.
 func ClosedFormRGBA(rgba []byte, x0, eps []float32, a, b float32) {
-	n := min(len(x0), len(eps)) / 3
-	n = min(n, len(rgba)/4)
-	p0, p1 := len(x0)/3, len(eps)/3
-	xr, xg, xb := x0[:n], x0[p0:][:n], x0[2*p0:][:n]
-	er, eg, eb := eps[:n], eps[p1:][:n], eps[2*p1:][:n]
-	for i := 0; i < n; i++ {
-		o := rgba[4*i : 4*i+4]
-		o[0] = byte(toByte(float32(a*xr[i]) + float32(b*er[i])))
-		o[1] = byte(toByte(float32(a*xg[i]) + float32(b*eg[i])))
-		o[2] = byte(toByte(float32(a*xb[i]) + float32(b*eb[i])))
-		o[3] = 255
+	n := min(len(x0)/3, len(eps)/3, len(rgba)/4)
+	xr, xg, xb := planes(x0, n)
+	er, eg, eb := planes(eps, n)
+	if w := words(rgba, n); w != nil {
+		// Re-slicing to one length lets the compiler drop bounds checks.
+		w = w[:len(xr)]
+		xg, xb, er, eg, eb = xg[:len(xr)], xb[:len(xr)], er[:len(xr)], eg[:len(xr)], eb[:len(xr)]
+		for i := range w {
+			w[i] = pixel(
+				float32(a*xr[i])+float32(b*er[i]),
+				float32(a*xg[i])+float32(b*eg[i]),
+				float32(a*xb[i])+float32(b*eb[i]))
+		}
+		return
+	}
+	for i := range xr {
+		putPixel(rgba[4*i:], pixel(
+			float32(a*xr[i])+float32(b*er[i]),
+			float32(a*xg[i])+float32(b*eg[i]),
+			float32(a*xb[i])+float32(b*eb[i])))
 	}
 }
 
@@ -83,10 +140,11 @@ func MarkovStep(dst, prev []float32, alpha float64, n Noise, stream uint64) {
 	sa, sb := stepCoef(alpha)
 	m := min(len(dst), len(prev))
 	dst, prev = dst[:m], prev[:m]
+	k := n.key(stream)
 	var buf [512]float32
 	for off := 0; off < m; off += len(buf) {
 		eps := buf[:min(len(buf), m-off)]
-		fillFrom(eps, n.key(stream), uint64(off))
+		fillFrom(eps, k, uint64(off))
 		d, p := dst[off:off+len(eps)], prev[off:off+len(eps)]
 		for i := range eps {
 			d[i] = float32(sa*p[i]) + float32(sb*eps[i])
@@ -95,8 +153,37 @@ func MarkovStep(dst, prev []float32, alpha float64, n Noise, stream uint64) {
 }
 
 // MarkovStepRGBA is MarkovStep followed by ToRGBA(rgba, dst), fused into one
-// pass: the same dst and the same bytes.
+// pass over the frame: the same dst and the same bytes.
 func MarkovStepRGBA(rgba []byte, dst, prev []float32, alpha float64, n Noise, stream uint64) {
-	MarkovStep(dst, prev, alpha, n, stream)
-	ToRGBA(rgba, dst)
+	m := min(len(dst), len(prev))
+	P := m / 3 // pixels
+	w := words(rgba, P)
+	if w == nil || len(dst) != len(prev) || m != 3*P {
+		MarkovStep(dst, prev, alpha, n, stream)
+		ToRGBA(rgba, dst)
+		return
+	}
+	sa, sb := stepCoef(alpha)
+	k := n.key(stream)
+	dr, dg, db := planes(dst, P)
+	pr, pg, pb := planes(prev, P)
+	const block = 256
+	var er, eg, eb [block]float32
+	for off := 0; off < P; off += block {
+		l := min(block, P-off)
+		fillFrom(er[:l], k, uint64(off))
+		fillFrom(eg[:l], k, uint64(P+off))
+		fillFrom(eb[:l], k, uint64(2*P+off))
+		ww := w[off : off+l]
+		r, g, b := dr[off:off+l], dg[off:off+l], db[off:off+l]
+		r0, g0, b0 := pr[off:off+l], pg[off:off+l], pb[off:off+l]
+		zr, zg, zb := er[:l], eg[:l], eb[:l]
+		for i := range ww {
+			vr := float32(sa*r0[i]) + float32(sb*zr[i])
+			vg := float32(sa*g0[i]) + float32(sb*zg[i])
+			vb := float32(sa*b0[i]) + float32(sb*zb[i])
+			r[i], g[i], b[i] = vr, vg, vb
+			ww[i] = pixel(vr, vg, vb)
+		}
+	}
 }

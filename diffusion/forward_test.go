@@ -207,3 +207,37 @@ func TestClosedFormGolden(t *testing.T) {
 		t.Errorf("checksum %#x, want %#x", got, want)
 	}
 }
+
+// The word-at-a-time fast path and the byte fallback (misaligned or short
+// destination, odd frame length) write the same bytes.
+func TestRGBAFallbacks(t *testing.T) {
+	n := 1001
+	x := randomFrame(n, 3, 0, 1.5)
+	eps := randomFrame(n, 3, 1, 1)
+	want := make([]byte, 4*n)
+	diffusion.ToRGBA(want, x)
+	buf := make([]byte, 4*n+1)
+	diffusion.ToRGBA(buf[1:], x) // misaligned
+	if !bytes.Equal(buf[1:], want) {
+		t.Error("misaligned ToRGBA differs")
+	}
+	diffusion.ClosedFormRGBA(want, x, eps, 0.3, 0.9)
+	diffusion.ClosedFormRGBA(buf[1:], x, eps, 0.3, 0.9)
+	if !bytes.Equal(buf[1:], want) {
+		t.Error("misaligned ClosedFormRGBA differs")
+	}
+	short := make([]byte, 4*(n-10))
+	diffusion.ClosedFormRGBA(short, x, eps, 0.3, 0.9)
+	if !bytes.Equal(short, want[:len(short)]) {
+		t.Error("short ClosedFormRGBA differs")
+	}
+	// MarkovStepRGBA on an odd-length frame and a misaligned destination.
+	odd := x[:3*n-1]
+	d1, d2 := make([]float32, len(odd)), make([]float32, len(odd))
+	diffusion.MarkovStep(d1, odd, 0.9, diffusion.Noise{Seed: 1}, 4)
+	diffusion.MarkovStepRGBA(buf[1:], d2, odd, 0.9, diffusion.Noise{Seed: 1}, 4)
+	diffusion.ToRGBA(want, d1)
+	if checksum(d1) != checksum(d2) || !bytes.Equal(buf[1:1+4*(n-1)], want[:4*(n-1)]) {
+		t.Error("MarkovStepRGBA fallback differs")
+	}
+}

@@ -52,8 +52,16 @@ func (n Noise) At(stream, i uint64) float32 {
 }
 
 // fillFrom fills dst with the Gaussians at indices first, first+1, … of the
-// stream with key k. first must be even.
+// stream with key k.
 func fillFrom(dst []float32, k uint64, first uint64) {
+	if len(dst) == 0 {
+		return
+	}
+	if first&1 == 1 { // starts on the high half of a word
+		dst[0] = gaussHalf(mix(k+(first>>1)*golden), 1)
+		dst = dst[1:]
+		first++
+	}
 	c := k + (first>>1)*golden
 	kn := &zigK
 	wn := &zigW
