@@ -47,12 +47,16 @@ func (n Noise) Fill(dst []float32, stream uint64) {
 
 // At returns the value Fill would put at index i of the stream.
 func (n Noise) At(stream, i uint64) float32 {
-	h := mix(n.key(stream) + (i>>1)*golden)
-	return gaussHalf(h, uint32(i&1))
+	return gaussHalf(mix(n.key(stream)+(i>>1)*golden), uint32(i&1))
 }
 
 // fillFrom fills dst with the Gaussians at indices first, first+1, … of the
 // stream with key k.
+//
+// The loop does the fast ziggurat case for every value and has no call in
+// it (a call makes the Go compiler spill the loop's variables on every
+// iteration in wasm); the rare values whose fast test failed are listed and
+// redone by gaussHalf afterwards.
 func fillFrom(dst []float32, k uint64, first uint64) {
 	if len(dst) == 0 {
 		return
@@ -64,39 +68,45 @@ func fillFrom(dst []float32, k uint64, first uint64) {
 	}
 	c := k + (first>>1)*golden
 	kn := &zigK
-	wn := &zigW
-	i := 0
-	for ; i+1 < len(dst); i += 2 {
-		h := mix(c)
-		c += golden
-		lo := uint32(h)
-		hi := uint32(h >> 32)
-		var x0, x1 float32
-		if l, u := lo&0xFF, lo>>9; u < kn[l] {
-			x0 = math.Float32frombits(math.Float32bits(float32(u)*wn[l]) | (lo&0x100)<<23)
-		} else {
-			x0 = gaussSlow(h, 0)
+	ws := &zigWS
+	const block = 256 // pairs
+	var redo [block]int32
+	for len(dst) >= 2 {
+		pairs := min(len(dst)/2, block)
+		d := dst[:2*pairs]
+		c0 := c
+		ns := 0
+		for j := 0; j < pairs; j++ {
+			h := mix(c)
+			c += golden
+			lo, hi := uint32(h), uint32(h>>32)
+			ulo, uhi := lo>>9, hi>>9
+			d[2*j] = float32(ulo) * ws[lo&0x1FF]
+			d[2*j+1] = float32(uhi) * ws[hi&0x1FF]
+			// 1 if either fast test failed (u >= k), without a branch.
+			bad := (^(uint64(ulo) - uint64(kn[lo&0xFF])) | ^(uint64(uhi) - uint64(kn[hi&0xFF]))) >> 63
+			redo[ns&(block-1)] = int32(j)
+			ns += int(bad)
 		}
-		if l, u := hi&0xFF, hi>>9; u < kn[l] {
-			x1 = math.Float32frombits(math.Float32bits(float32(u)*wn[l]) | (hi&0x100)<<23)
-		} else {
-			x1 = gaussSlow(h, 1)
+		for _, j := range redo[:ns] {
+			h := mix(c0 + uint64(j)*golden)
+			d[2*j] = gaussHalf(h, 0)
+			d[2*j+1] = gaussHalf(h, 1)
 		}
-		dst[i] = x0
-		dst[i+1] = x1
+		dst = dst[2*pairs:]
 	}
-	if i < len(dst) {
-		dst[i] = gaussHalf(mix(c), 0)
+	if len(dst) == 1 {
+		dst[0] = gaussHalf(mix(c), 0)
 	}
 }
 
 // gaussHalf turns half (0 = low, 1 = high 32 bits) of the word h into a
-// Gaussian.
+// Gaussian: 8 bits choose the layer, the 9th the sign, the top 23 the
+// position u; if u < k_layer the value is u·w_layer, else gaussSlow decides.
 func gaussHalf(h uint64, half uint32) float32 {
 	b := uint32(h >> (32 * half))
-	l, u := b&0xFF, b>>9
-	if u < zigK[l] {
-		return math.Float32frombits(math.Float32bits(float32(u)*zigW[l]) | (b&0x100)<<23)
+	if u := b >> 9; u < zigK[b&0xFF] {
+		return float32(u) * zigWS[b&0x1FF]
 	}
 	return gaussSlow(h, half)
 }
@@ -116,10 +126,10 @@ const (
 )
 
 var (
-	zigK [zigN]uint32  // fast-accept thresholds
-	zigW [zigN]float32 // position → x scale, float32 for the fast path
-	zigX [zigN]float64 // layer edges x_i (zigX[0] = base width v/f(r))
-	zigF [zigN]float64 // f(x_i), zigF[0] = 1
+	zigK  [zigN]uint32      // fast-accept thresholds
+	zigWS [2 * zigN]float32 // position → x scale, float32; entries 256..511 negative (the sign bit)
+	zigX  [zigN]float64     // layer edges x_i (zigX[0] = base width v/f(r))
+	zigF  [zigN]float64     // f(x_i), zigF[0] = 1
 )
 
 func init() {
@@ -139,8 +149,9 @@ func init() {
 	zigK[0] = uint32(zigR / q * zigM)
 	zigX[0] = q
 	zigF[0] = 1
-	for i := range zigW {
-		zigW[i] = float32(zigX[i] * zigInvM)
+	for i := range zigN {
+		zigWS[i] = float32(zigX[i] * zigInvM)
+		zigWS[zigN+i] = -zigWS[i]
 	}
 }
 
@@ -155,7 +166,7 @@ func gaussSlow(h uint64, half uint32) float32 {
 	for {
 		l, u, neg := b&0xFF, b>>9, b&0x100 != 0
 		if u < zigK[l] {
-			return math.Float32frombits(math.Float32bits(float32(u)*zigW[l]) | (b&0x100)<<23)
+			return float32(u) * zigWS[b&0x1FF]
 		}
 		var x float64
 		if l == 0 {
