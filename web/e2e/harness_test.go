@@ -165,7 +165,11 @@ func newBrowser(t testing.TB) context.Context {
 	rec := &recorder{}
 	ctx, cancelCtx := chromedp.NewContext(allocCtx,
 		chromedp.WithListener(rec.listen),
-		chromedp.WithLogf(t.Logf),
+		// chromedp's own messages go to the browser's log file: t.Logf
+		// would panic if one of its goroutines logged after the test.
+		chromedp.WithLogf(func(format string, args ...any) {
+			fmt.Fprintf(logFile, "chromedp: "+format+"\n", args...)
+		}),
 	)
 	// Cleanups run last-in first-out: close the tab, then wait for the
 	// browser process to exit, then close its log.
