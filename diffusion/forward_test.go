@@ -16,6 +16,7 @@ func TestToRGBA(t *testing.T) {
 		{-1, 0}, {1, 255}, {0, 128}, // 127.5 rounds half up
 		{-2, 0}, {2, 255}, {float32(math.Inf(1)), 255}, {float32(math.Inf(-1)), 0}, {float32(math.NaN()), 0},
 		{-1 + 0.5/127.5 + 1e-6, 1}, {-1 + 0.5/127.5 - 1e-6, 0},
+		{1e30, 255}, {-1e30, 0}, {3e9, 255}, {-3e9, 0}, {1e19, 255}, {-1e19, 0},
 		{0.996, 254}, {1e-30, 128}, {-1e-30, 128}, // −1e-30 + 1 rounds to 1 in float32
 	}
 	for _, c := range cases {

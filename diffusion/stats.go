@@ -54,8 +54,13 @@ func Summarize(x []float32) Stats {
 		d := float64(v) - shift
 		s += d
 		s2 += d * d
-		lo = min(lo, v)
-		hi = max(hi, v)
+		// Not the min/max builtins: for floats they are runtime calls in wasm.
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
 		f := (float64(v) + ksLimit) * scale
 		k := 0 // below, and NaN
 		if f >= 0 {
