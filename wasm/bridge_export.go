@@ -1,0 +1,220 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"syscall/js"
+
+	"dissolve/diffusion"
+	"dissolve/wasm/app"
+)
+
+// The exports (web/export.js wraps them as window.ddpm.exportGIF and
+// friends):
+//
+//	exportDefaults()                                  → {gif, strip, limits}
+//	exportCSV()                                       → {csv}
+//	exportGIF(optionsJSON, progress, cancelled, resolve, reject)      → {frames, width, height}
+//	exportStripPNG(optionsJSON, progress, cancelled, resolve, reject) → {frames, width, height}
+//	exportPNG(resolve, reject)                        → {width, height}
+//
+// The asynchronous ones validate their options at once (an error names the
+// field), then work in a goroutine that never holds the game's lock while
+// it computes. Between frames it calls progress(fraction), asks
+// cancelled(), and gives the browser's event loop a turn, so the page and
+// the animation keep running. The result goes to resolve as a Uint8Array;
+// a failure or a cancellation to reject as a message.
+func init() {
+	extensions = append(extensions, func(b *bridge, core js.Value) {
+		b.export(core, "exportDefaults", func(args []js.Value) (any, error) {
+			return map[string]any{
+				"gif":   app.DefaultGIFOptions(b.game.eng.State()),
+				"strip": app.DefaultStripOptions(),
+				"limits": map[string]int{
+					"minFrames": app.MinExportFrames, "maxGIFFrames": app.MaxGIFFrames, "maxStripFrames": app.MaxStripFrames,
+					"minFPS": app.MinGIFFPS, "maxFPS": app.MaxGIFFPS, "minSize": app.MinExportSize, "maxSize": app.MaxExportSize,
+				},
+			}, nil
+		})
+		b.export(core, "exportCSV", func(args []js.Value) (any, error) {
+			var buf bytes.Buffer
+			if err := app.WriteScheduleCSV(&buf, b.game.eng.Schedule()); err != nil {
+				return nil, err
+			}
+			return map[string]string{"csv": buf.String()}, nil
+		})
+		b.export(core, "exportGIF", func(args []js.Value) (any, error) {
+			cb, opts, err := asyncArgs(args, "exportGIF")
+			if err != nil {
+				return nil, err
+			}
+			o, err := app.ParseGIFOptions([]byte(opts), app.DefaultGIFOptions(b.game.eng.State()))
+			if err != nil {
+				return nil, err
+			}
+			src, err := b.movieSource(o.Size)
+			if err != nil {
+				return nil, err
+			}
+			go cb.run(func() ([]byte, error) {
+				enc, err := app.NewGIFEncoder(src.movie(), o)
+				if err != nil {
+					return nil, err
+				}
+				for enc.Done() < enc.Frames() {
+					if err := cb.between(enc.Done(), enc.Frames()); err != nil {
+						return nil, err
+					}
+					if err := enc.Next(); err != nil {
+						return nil, err
+					}
+				}
+				cb.progress.Invoke(1)
+				return enc.Bytes()
+			})
+			return map[string]int{"frames": o.Frames, "width": src.w, "height": src.h}, nil
+		})
+		b.export(core, "exportStripPNG", func(args []js.Value) (any, error) {
+			cb, opts, err := asyncArgs(args, "exportStripPNG")
+			if err != nil {
+				return nil, err
+			}
+			o, err := app.ParseStripOptions([]byte(opts), app.DefaultStripOptions())
+			if err != nil {
+				return nil, err
+			}
+			src, err := b.movieSource(o.Size)
+			if err != nil {
+				return nil, err
+			}
+			go cb.run(func() ([]byte, error) {
+				if err := cb.between(0, 2); err != nil {
+					return nil, err
+				}
+				img := app.Strip(src.movie(), o.Frames)
+				if err := cb.between(1, 2); err != nil {
+					return nil, err
+				}
+				var buf bytes.Buffer
+				if err := app.EncodePNG(&buf, img); err != nil {
+					return nil, err
+				}
+				cb.progress.Invoke(1)
+				return buf.Bytes(), nil
+			})
+			return map[string]int{"frames": o.Frames, "width": src.w, "height": src.h}, nil
+		})
+		b.export(core, "exportPNG", func(args []js.Value) (any, error) {
+			if len(args) < 2 || args[0].Type() != js.TypeFunction || args[1].Type() != js.TypeFunction {
+				return nil, errors.New("exportPNG takes (resolve, reject)")
+			}
+			rgba, _ := b.game.eng.Frame()
+			x0 := b.game.eng.X0()
+			img := &image.RGBA{Pix: append([]byte(nil), rgba...), Stride: 4 * x0.W, Rect: image.Rect(0, 0, x0.W, x0.H)}
+			cb := &asyncCall{resolve: args[0], reject: args[1]}
+			go cb.run(func() ([]byte, error) {
+				var buf bytes.Buffer
+				err := app.EncodePNG(&buf, img)
+				return buf.Bytes(), err
+			})
+			return map[string]int{"width": x0.W, "height": x0.H}, nil
+		})
+	})
+}
+
+// movieSource is what an export needs from the engine, taken under the
+// game's lock: the schedule (immutable once made) and x_0 at the export's
+// size (the page's own when the sizes agree, which is never written to).
+type movieSource struct {
+	sched *diffusion.Schedule
+	x0    *diffusion.Planar
+	mode  app.Mode
+	seed  uint32
+	w, h  int
+}
+
+func (b *bridge) movieSource(size int) (*movieSource, error) {
+	s := b.game.eng.State()
+	src := &movieSource{sched: b.game.eng.Schedule(), x0: b.game.eng.X0(), mode: s.Mode, seed: s.Seed}
+	if size != s.Size {
+		pic, err := b.lib.Picture(s.Image, size)
+		if err != nil {
+			return nil, err
+		}
+		src.x0 = diffusion.FromImage(pic, size)
+	}
+	src.w, src.h = src.x0.W, src.x0.H
+	return src, nil
+}
+
+func (m *movieSource) movie() *app.Movie { return app.NewMovie(m.sched, m.x0, m.mode, m.seed) }
+
+// asyncCall holds the JavaScript callbacks of one export.
+type asyncCall struct {
+	progress, cancelled, resolve, reject js.Value
+}
+
+// asyncArgs reads (optionsJSON, progress, cancelled, resolve, reject).
+func asyncArgs(args []js.Value, name string) (*asyncCall, string, error) {
+	if len(args) < 5 || args[0].Type() != js.TypeString {
+		return nil, "", fmt.Errorf("%s takes (optionsJSON, progress, cancelled, resolve, reject)", name)
+	}
+	for _, a := range args[1:5] {
+		if a.Type() != js.TypeFunction {
+			return nil, "", fmt.Errorf("%s takes (optionsJSON, progress, cancelled, resolve, reject)", name)
+		}
+	}
+	return &asyncCall{progress: args[1], cancelled: args[2], resolve: args[3], reject: args[4]}, args[0].String(), nil
+}
+
+// errCancelled is the reject message of a cancelled export.
+var errCancelled = errors.New("the export was cancelled")
+
+// between runs between two frames: it reports done/total, gives the event
+// loop a turn (the browser paints, the animation runs, a cancel click is
+// handled) and then reports a cancellation.
+func (c *asyncCall) between(done, total int) error {
+	c.progress.Invoke(float64(done) / float64(total))
+	yieldToBrowser()
+	if c.cancelled.Invoke().Truthy() {
+		return errCancelled
+	}
+	return nil
+}
+
+// run does the work and settles the promise: resolve(Uint8Array) or
+// reject(message). A panic becomes a rejection.
+func (c *asyncCall) run(work func() ([]byte, error)) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.reject.Invoke(fmt.Sprintf("internal error in the export: %v", r))
+		}
+	}()
+	data, err := work()
+	if err != nil {
+		c.reject.Invoke(err.Error())
+		return
+	}
+	arr := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(arr, data)
+	c.resolve.Invoke(arr)
+}
+
+// yieldToBrowser blocks this goroutine until a setTimeout(0) fires. With
+// every goroutine blocked, the Go runtime returns to the browser, which
+// runs its event loop (input, painting, the other callbacks) first.
+func yieldToBrowser() {
+	done := make(chan struct{})
+	var f js.Func
+	f = js.FuncOf(func(this js.Value, args []js.Value) any {
+		f.Release()
+		close(done)
+		return nil
+	})
+	js.Global().Call("setTimeout", f, 0)
+	<-done
+}
