@@ -79,12 +79,14 @@ func fillFrom(dst []float32, k uint64, first uint64) {
 		for j := 0; j < pairs; j++ {
 			h := mix(c)
 			c += golden
-			lo, hi := uint32(h), uint32(h>>32)
-			ulo, uhi := lo>>9, hi>>9
-			d[2*j] = float32(ulo) * ws[lo&0x1FF]
-			d[2*j+1] = float32(uhi) * ws[hi&0x1FF]
+			// As in gaussHalf for the low and high 32 bits, in uint64
+			// arithmetic (uint32 costs a mask per operation in wasm).
+			ulo, uhi := h>>9&(1<<23-1), h>>41
+			ilo, ihi := h&0x1FF, h>>32&0x1FF
+			d[2*j] = float32(int64(ulo)) * ws[ilo]
+			d[2*j+1] = float32(int64(uhi)) * ws[ihi]
 			// 1 if either fast test failed (u >= k), without a branch.
-			bad := (^(uint64(ulo) - uint64(kn[lo&0xFF])) | ^(uint64(uhi) - uint64(kn[hi&0xFF]))) >> 63
+			bad := (^(ulo - uint64(kn[ilo&0xFF])) | ^(uhi - uint64(kn[ihi&0xFF]))) >> 63
 			redo[ns&(block-1)] = int32(j)
 			ns += int(bad)
 		}
