@@ -123,8 +123,10 @@ func (tr *Trajectory) frameOf(m int) []float32 {
 	return nil
 }
 
-// noiseAt returns n_t (1..T), computing the nodes missing from the cache.
-func (tr *Trajectory) noiseAt(t int) []float32 {
+// noiseAt returns n_t (1..T), computing the nodes missing from the cache. If
+// w is not nil and n_t itself has to be computed, it also writes the RGBA
+// words of x_t = a·x_0 + n_t to w in the same pass, and reports true.
+func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote bool) {
 	tr.want = tr.nodePath(t, tr.want)
 	k := 0
 	for k < len(tr.path) && k < len(tr.want) && tr.path[k] == tr.want[k] {
@@ -136,7 +138,6 @@ func (tr *Trajectory) noiseAt(t int) []float32 {
 		if k == len(tr.frames) {
 			tr.frames = append(tr.frames, make([]float32, len(tr.x0)))
 		}
-		dst := tr.frames[k]
 		var na, nb []float32
 		if tr.lo[m] > 0 {
 			na = tr.frameOf(int(tr.lo[m]))
@@ -144,42 +145,77 @@ func (tr *Trajectory) noiseAt(t int) []float32 {
 		if tr.hi[m] > 0 {
 			nb = tr.frameOf(int(tr.hi[m]))
 		}
-		bridge(dst, na, nb, tr.ca[m], tr.cb[m], tr.cs[m], tr.noise.key(TrajectoryStream(m)))
+		var out []uint32
+		if k == len(tr.want)-1 {
+			out, wrote = w, w != nil
+		}
+		tr.bridge(m, tr.frames[k], na, nb, out, a)
 		tr.path = append(tr.path, m)
 	}
-	return tr.frames[len(tr.path)-1]
+	return tr.frames[len(tr.path)-1], wrote
 }
 
-// bridge sets dst = (A·na + B·nb) + S·z with z the stream of key k; a nil na
-// or nb stands for a zero frame and its term is left out.
-func bridge(dst, na, nb []float32, A, B, S float32, k uint64) {
+// bridge sets dst = n_m = (A·na + B·nb) + S·z_m, a nil na or nb standing for
+// a zero frame whose term is left out (which terms exist depends only on m,
+// so a node always gets the same bits). If w is not nil it also writes the
+// RGBA words of x = a·x_0 + n_m, block by block while the block of n_m is
+// still in cache: the same bytes as ClosedFormRGBA(x_0, n_m, a, 1).
+func (tr *Trajectory) bridge(m int, dst, na, nb []float32, w []uint32, a float32) {
+	A, B, S := tr.ca[m], tr.cb[m], tr.cs[m]
+	key := tr.noise.key(TrajectoryStream(m))
 	var buf [512]float32
-	for off := 0; off < len(dst); off += len(buf) {
-		z := buf[:min(len(buf), len(dst)-off)]
-		fillFrom(z, k, uint64(off))
-		d := dst[off : off+len(z)]
-		switch {
-		case na != nil && nb != nil:
-			a, b := na[off:off+len(z)], nb[off:off+len(z)]
-			for i := range z {
-				d[i] = float32(float32(A*a[i])+float32(B*b[i])) + float32(S*z[i])
-			}
-		case nb != nil:
-			b := nb[off : off+len(z)]
-			for i := range z {
-				d[i] = float32(B*b[i]) + float32(S*z[i])
-			}
-		case na != nil:
-			a := na[off : off+len(z)]
-			for i := range z {
-				d[i] = float32(A*a[i]) + float32(S*z[i])
-			}
-		default:
-			for i := range z {
-				d[i] = S * z[i]
+	// segment computes dst[lo:hi].
+	segment := func(lo, hi int) {
+		for off := lo; off < hi; off += len(buf) {
+			z := buf[:min(len(buf), hi-off)]
+			fillFrom(z, key, uint64(off))
+			d := dst[off : off+len(z)]
+			switch {
+			case na != nil && nb != nil:
+				a, b := na[off:off+len(z)], nb[off:off+len(z)]
+				for i := range z {
+					d[i] = float32(float32(A*a[i])+float32(B*b[i])) + float32(S*z[i])
+				}
+			case nb != nil:
+				b := nb[off : off+len(z)]
+				for i := range z {
+					d[i] = float32(B*b[i]) + float32(S*z[i])
+				}
+			case na != nil:
+				a := na[off : off+len(z)]
+				for i := range z {
+					d[i] = float32(A*a[i]) + float32(S*z[i])
+				}
+			default:
+				for i := range z {
+					d[i] = S * z[i]
+				}
 			}
 		}
 	}
+	P := len(dst) / 3
+	if w == nil || len(w) < P {
+		segment(0, len(dst))
+		return
+	}
+	xr, xg, xb := planes(tr.x0, P)
+	nr, ng, nbl := planes(dst, P)
+	const block = 256
+	for p0 := 0; p0 < P; p0 += block {
+		p1 := min(p0+block, P)
+		for c := range 3 {
+			segment(c*P+p0, c*P+p1)
+		}
+		ww := w[p0:p1]
+		r0, g0, b0 := xr[p0:p1], xg[p0:p1], xb[p0:p1]
+		r, g, b := nr[p0:p1], ng[p0:p1], nbl[p0:p1]
+		for i := range ww {
+			ww[i] = toByte(float32(a*r0[i])+r[i]) |
+				toByte(float32(a*g0[i])+g[i])<<8 |
+				toByte(float32(a*b0[i])+b[i])<<16 | 0xFF000000
+		}
+	}
+	segment(3*P, len(dst))
 }
 
 // At writes x_t = √ᾱ_t·x_0 + n_t of the chain to dst (len(dst) = len(x0)),
@@ -190,7 +226,7 @@ func (tr *Trajectory) At(t int, dst []float32) {
 		copy(dst, tr.x0)
 		return
 	}
-	n := tr.noiseAt(t)
+	n, _ := tr.noiseAt(t, nil, 0)
 	a := float32(tr.s.SqrtAlphaBar(t))
 	m := min(len(dst), len(n))
 	dst, x0, n := dst[:m], tr.x0[:m], n[:m]
@@ -199,15 +235,19 @@ func (tr *Trajectory) At(t int, dst []float32) {
 	}
 }
 
-// RGBAAt writes x_t as RGBA bytes (see ToRGBA) in one pass: the same bytes as
-// At followed by ToRGBA.
+// RGBAAt writes x_t as RGBA bytes (see ToRGBA): the same bytes as At
+// followed by ToRGBA. When n_t has to be computed, the bytes are written in
+// the same pass.
 func (tr *Trajectory) RGBAAt(t int, rgba []byte) {
 	t = min(max(t, 0), tr.T)
 	if t == 0 {
 		ToRGBA(rgba, tr.x0)
 		return
 	}
-	n := tr.noiseAt(t)
 	a := float32(tr.s.SqrtAlphaBar(t))
-	ClosedFormRGBA(rgba, tr.x0, n, a, 1)
+	w := words(rgba, len(tr.x0)/3)
+	n, wrote := tr.noiseAt(t, w, a)
+	if !wrote {
+		ClosedFormRGBA(rgba, tr.x0, n, a, 1)
+	}
 }

@@ -123,6 +123,7 @@ func TestTrajectoryIncrements(t *testing.T) {
 // Scrubbing in any order gives the bits a fresh trajectory gives.
 func TestTrajectoryScrubBitIdentical(t *testing.T) {
 	for _, c := range []diffusion.Config{
+		diffusion.LessonConfig(),
 		{Schedule: diffusion.Linear, T: 200, BetaStart: 1e-4, BetaEnd: 0.05},
 		{Schedule: diffusion.Cosine, T: 37, ZeroTerminalSNR: true},
 		{Schedule: diffusion.Sigmoid, T: 1, BetaStart: 0.1, BetaEnd: 0.2},
@@ -148,12 +149,19 @@ func TestTrajectoryScrubBitIdentical(t *testing.T) {
 			order = append(order, tt)
 		}
 		rgba, want := make([]byte, 4*len(x0)/3), make([]byte, 4*len(x0)/3)
-		for _, tt := range order {
-			tr.At(tt, buf)
+		for k, tt := range order {
+			// Alternate which of RGBAAt and At computes the frame first,
+			// so both the fused and the cached RGBA paths are checked.
+			if k%2 == 0 {
+				tr.RGBAAt(tt, rgba)
+				tr.At(tt, buf)
+			} else {
+				tr.At(tt, buf)
+				tr.RGBAAt(tt, rgba)
+			}
 			if checksum(buf) != fresh[tt] {
 				t.Fatalf("%+v: x_%d differs after scrubbing", c, tt)
 			}
-			tr.RGBAAt(tt, rgba)
 			diffusion.ToRGBA(want, buf)
 			if !bytes.Equal(rgba, want) {
 				t.Fatalf("%+v: RGBAAt(%d) ≠ ToRGBA(At(%d))", c, tt, tt)
