@@ -98,11 +98,19 @@ func (p *PowerSpectrum) N() int { return p.n }
 // 0..n/2 cycles per pixel).
 func (p *PowerSpectrum) Bins() int { return p.n/2 + 1 }
 
-// Radial returns the radially averaged power spectrum of the n×n tile read
-// from src: pixel (x, y) of the tile is src[off + y·stride + x]. It writes
-// dst (grown to Bins() if shorter) and returns it.
-func (p *PowerSpectrum) Radial(dst []float64, src []float32, off, stride int) []float64 {
+// Coefficients returns the windowed 2-D DFT X(u, v) of the n×n tile read
+// from src (pixel (x, y) of the tile is src[off + y·stride + x]): the
+// n/2+1 columns v = 0..n/2 of each of the n rows u, row-major (a real
+// tile's other columns are complex conjugates). It writes dst (grown if
+// shorter) and returns it. The DFT is linear, so the coefficients of
+// a·x + b·y are a·X + b·Y: RadialOf combines cached ones without another
+// transform.
+func (p *PowerSpectrum) Coefficients(dst []complex128, src []float32, off, stride int) []complex128 {
 	n, h := p.n, p.n/2+1
+	if cap(dst) < n*h {
+		dst = make([]complex128, n*h)
+	}
+	dst = dst[:n*h]
 	for y := 0; y < n; y++ {
 		line := src[off+y*stride : off+y*stride+n]
 		for x, v := range line {
@@ -112,32 +120,53 @@ func (p *PowerSpectrum) Radial(dst []float64, src []float32, off, stride int) []
 			}
 		}
 		p.rows.Coefficients(p.half, p.row)
-		copy(p.grid[y*h:(y+1)*h], p.half)
+		copy(dst[y*h:(y+1)*h], p.half)
 	}
 	for v := 0; v < h; v++ {
 		for u := 0; u < n; u++ {
-			p.col[u] = p.grid[u*h+v]
+			p.col[u] = dst[u*h+v]
 		}
 		p.cols.Coefficients(p.col, p.col)
 		for u := 0; u < n; u++ {
-			p.grid[u*h+v] = p.col[u]
+			dst[u*h+v] = p.col[u]
 		}
 	}
+	return dst
+}
+
+// RadialOf returns the radially averaged power spectrum of the tile whose
+// coefficients (from Coefficients) are a·x + b·y; y may be nil (b is then
+// ignored). It writes dst (grown to Bins() if shorter) and returns it.
+func (p *PowerSpectrum) RadialOf(dst []float64, a float64, x []complex128, b float64, y []complex128) []float64 {
+	h := p.n/2 + 1
 	if cap(dst) < h {
 		dst = make([]float64, h)
 	}
 	dst = dst[:h]
 	clear(dst)
-	for i, c := range p.grid {
+	ca, cb := complex(a, 0), complex(b, 0)
+	for i, c := range x {
 		k := p.ring[i]
 		if k < 0 {
 			continue
 		}
-		a := cmplx.Abs(c)
-		dst[k] += p.weight(i%h) * a * a
+		c *= ca
+		if y != nil {
+			c += cb * y[i]
+		}
+		m := cmplx.Abs(c)
+		dst[k] += p.weight(i%h) * m * m
 	}
 	for k := range dst {
 		dst[k] /= p.count[k] * p.norm
 	}
 	return dst
+}
+
+// Radial returns the radially averaged power spectrum of the n×n tile read
+// from src: pixel (x, y) of the tile is src[off + y·stride + x]. It writes
+// dst (grown to Bins() if shorter) and returns it.
+func (p *PowerSpectrum) Radial(dst []float64, src []float32, off, stride int) []float64 {
+	p.grid = p.Coefficients(p.grid, src, off, stride)
+	return p.RadialOf(dst, 1, p.grid, 0, nil)
 }

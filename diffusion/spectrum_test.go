@@ -174,3 +174,32 @@ func ExamplePowerSpectrum() {
 	fmt.Printf("peak at %d/%d = %.3f cycles per pixel\n", best, n, float64(best)/n)
 	// Output: peak at 8/64 = 0.125 cycles per pixel
 }
+
+// The DFT is linear: the spectrum of a·x + b·y from cached coefficients is
+// the spectrum of the tile a·x + b·y itself.
+func TestPowerSpectrumRadialOfCombination(t *testing.T) {
+	const n = 32
+	x := make([]float32, n*n)
+	y := make([]float32, n*n)
+	diffusion.Noise{Seed: 3}.Fill(x, 0)
+	diffusion.Noise{Seed: 3}.Fill(y, 1)
+	for i := range x {
+		x[i] += float32(math.Cos(float64(i%n) / 3)) // something not white
+	}
+	ps := diffusion.NewPowerSpectrum(n, true)
+	cx := ps.Coefficients(nil, x, 0, n)
+	cy := ps.Coefficients(nil, y, 0, n)
+	for _, ab := range [][2]float64{{1, 0}, {0.3, 0.9}, {0.999, 0.04}} {
+		z := make([]float32, n*n)
+		for i := range z {
+			z[i] = float32(ab[0]*float64(x[i]) + ab[1]*float64(y[i]))
+		}
+		want := ps.Radial(nil, z, 0, n)
+		got := ps.RadialOf(nil, ab[0], cx, ab[1], cy)
+		for k := range want {
+			if math.Abs(got[k]-want[k]) > 1e-6*want[k] {
+				t.Errorf("a=%g b=%g bin %d: %g, want %g", ab[0], ab[1], k, got[k], want[k])
+			}
+		}
+	}
+}

@@ -31,6 +31,7 @@ type Game struct {
 	screenW int        // width of the screen in the coordinates of touches and the cursor
 
 	img     *ebiten.Image // x_t at the processing size
+	cmp     compareView   // the panes of a comparison (game_panes.go)
 	drawnOK bool          // the first frame has reached the screen
 	perf    perfLog
 
@@ -159,6 +160,9 @@ var background = color.RGBA{0x11, 0x13, 0x18, 0xff}
 // of x_0 (the lesson's 3·H·W numbers) stays visible.
 func (g *Game) Draw(screen *ebiten.Image) {
 	defer g.recoverTo("draw")
+	if g.drawCompare(screen) {
+		return
+	}
 	g.mu.Lock()
 	start := time.Now()
 	rgba, changed := g.eng.Frame()

@@ -32,6 +32,9 @@ type Engine struct {
 	rgba      []byte    // the frame for drawnStep
 	drawnStep int       // t of rgba, or −1 when rgba is stale
 	xt        []float32 // scratch: x_t as numbers, for statistics
+
+	compare     *compareCache    // side-by-side panes (compare.go)
+	instruments *instrumentCache // histogram, spectrum (instruments.go)
 }
 
 // NewEngine prepares the engine for s. It fails only if s itself is invalid.
@@ -164,13 +167,23 @@ type FrameStats struct {
 	Min  JSFloat `json:"min"`
 	Max  JSFloat `json:"max"`
 	KS   JSFloat `json:"ks"` // Kolmogorov–Smirnov distance to N(0, 1)
+
+	// The schedule's side of the instruments (instruments.go):
+	RightStd       JSFloat `json:"rightStd"`       // √(1−ᾱ_t), the std of the noise in x_t
+	WrongSumStd    JSFloat `json:"wrongSumStd"`    // Σ_s √(ᾱ_t/ᾱ_s)·√β_s, what (A+B)ε would give
+	ResidualSignal JSFloat `json:"residualSignal"` // √ᾱ_T, the picture's weight left in x_T
+	KL             JSFloat `json:"kl"`             // KL(q(x_T|x_0) ‖ N(0, I)) per number, nats
+	Crossing       JSFloat `json:"crossing"`       // t where √ᾱ_t = √(1−ᾱ_t); null if never
 }
 
 // Stats summarises the current x_t.
 func (e *Engine) Stats() FrameStats {
 	s := diffusion.Summarize(e.Xt())
-	return FrameStats{Step: e.state.Step, N: s.N, Mean: JSFloat(s.Mean), Std: JSFloat(s.Std),
-		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS)}
+	t, sc := e.state.Step, e.sched
+	return FrameStats{Step: t, N: s.N, Mean: JSFloat(s.Mean), Std: JSFloat(s.Std),
+		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS),
+		RightStd: JSFloat(sc.SqrtOneMinusAlphaBar(t)), WrongSumStd: JSFloat(sc.WrongSumStd(t)),
+		ResidualSignal: JSFloat(sc.SqrtAlphaBar(sc.T)), KL: JSFloat(e.KL()), Crossing: JSFloat(sc.SignalNoiseCrossing())}
 }
 
 // Readout is what the page prints next to the picture for the current t.

@@ -56,6 +56,8 @@ type State struct {
 	Image           string  `json:"image"`
 	Size            int     `json:"size"` // processing size: the longer side of x_0 in pixels
 	Lang            string  `json:"lang"`
+	Compare         Compare `json:"compare"`         // side-by-side panes (compare.go)
+	CompareSchedule string  `json:"compareSchedule"` // the second schedule of Compare "schedules"
 }
 
 // Default is the lesson's configuration: linear β from 1e-4 to 0.02 over
@@ -75,6 +77,9 @@ func Default() State {
 		Image:     DefaultImage,
 		Size:      256,
 		Lang:      langEn,
+
+		Compare:         CompareNone,
+		CompareSchedule: diffusion.Cosine,
 	}
 }
 
@@ -116,11 +121,13 @@ type Patch struct {
 	Image           *string
 	Size            *int
 	Lang            *string
+	Compare         *Compare
+	CompareSchedule *string
 }
 
 // Fields lists the public field names in the order of getState().
 var Fields = []string{"t", "T", "schedule", "betaStart", "betaEnd", "zeroTerminalSNR",
-	"mode", "playing", "speed", "seed", "image", "size", "lang"}
+	"mode", "playing", "speed", "seed", "image", "size", "lang", "compare", "compareSchedule"}
 
 // Empty reports whether the patch changes nothing.
 func (p Patch) Empty() bool { return p == Patch{} }
@@ -197,7 +204,7 @@ func (p *Patch) setJSON(key string, v json.RawMessage) error {
 		} else {
 			p.ZeroTerminalSNR = &b
 		}
-	case "schedule", "mode", "image", "lang":
+	case "schedule", "mode", "image", "lang", "compare", "compareSchedule":
 		var s string
 		if err := json.Unmarshal(v, &s); err != nil {
 			return &FieldError{Field: key, Allowed: "a string", Got: clip(string(v))}
@@ -210,6 +217,11 @@ func (p *Patch) setJSON(key string, v json.RawMessage) error {
 			p.Mode = &m
 		case "image":
 			p.Image = &s
+		case "compare":
+			c := Compare(s)
+			p.Compare = &c
+		case "compareSchedule":
+			p.CompareSchedule = &s
 		default:
 			p.Lang = &s
 		}
@@ -336,6 +348,9 @@ func (s State) Apply(p Patch, images ImageSet) (State, error) {
 			return s, &FieldError{Field: "lang", Allowed: `"en" or "ko"`, Got: fmt.Sprintf("%q", clip(*p.Lang))}
 		}
 		n.Lang = *p.Lang
+	}
+	if err := n.applyCompare(p); err != nil {
+		return s, err
 	}
 	return n, nil
 }

@@ -21,6 +21,7 @@ var queryNames = map[string]string{
 	"betaEnd": "betaEnd", "zeroTerminalSNR": "zeroTerminalSNR", "mode": "mode",
 	"play": "playing", "playing": "playing", "speed": "speed", "seed": "seed",
 	"image": "image", "size": "size", "lang": "lang",
+	"compare": "compare", "compareSchedule": "compareSchedule",
 }
 
 // Passive parameters belong to the page's JavaScript, not to the state.
@@ -47,7 +48,7 @@ func ParseQuery(query string) (Patch, []error) {
 		}
 		name, ok := queryNames[k]
 		if !ok {
-			errs = append(errs, fmt.Errorf("unknown URL parameter %q; the parameters are t, T, schedule, betaStart, betaEnd, zeroTerminalSNR, mode, play, speed, seed, image, size, lang, embed", clip(k)))
+			errs = append(errs, fmt.Errorf("unknown URL parameter %q; the parameters are t, T, schedule, betaStart, betaEnd, zeroTerminalSNR, mode, play, speed, seed, image, size, lang, compare, compareSchedule, embed", clip(k)))
 			continue
 		}
 		v := values[k][len(values[k])-1]
@@ -120,6 +121,11 @@ func (p *Patch) setQuery(name, v string) error {
 		p.Image = &v
 	case "lang":
 		p.Lang = &v
+	case "compare":
+		c := Compare(v)
+		p.Compare = &c
+	case "compareSchedule":
+		p.CompareSchedule = &v
 	}
 	return nil
 }
@@ -134,6 +140,7 @@ func (s State) ApplyEach(p Patch, images ImageSet) (State, []error) {
 		{T: p.T, Schedule: p.Schedule, BetaStart: p.BetaStart, BetaEnd: p.BetaEnd, ZeroTerminalSNR: p.ZeroTerminalSNR},
 		{Step: p.Step}, {Mode: p.Mode}, {Playing: p.Playing}, {Speed: p.Speed},
 		{Seed: p.Seed}, {Image: p.Image}, {Size: p.Size}, {Lang: p.Lang},
+		{Compare: p.Compare}, {CompareSchedule: p.CompareSchedule},
 	}
 	for _, part := range parts {
 		if part.Empty() {
@@ -181,5 +188,6 @@ func (s State) Query() string {
 		"size=" + strconv.Itoa(s.Size),
 		"lang=" + s.Lang,
 	}
+	parts = append(parts, s.compareQuery()...)
 	return strings.Join(parts, "&")
 }
