@@ -12,8 +12,10 @@ import "math"
 // γ = 0x9E3779B97F4A7C15 (that is SplitMix64 itself, started at k). Each word
 // gives two Gaussians (index 2j from its low 32 bits, 2j+1 from its high 32
 // bits) by the ziggurat method of Marsaglia & Tsang (2000) with 256 layers:
-// 8 bits choose the layer, 1 bit the sign and 23 bits the position; in
-// 99.3% of cases the value is a single float32 multiply. The rare rejection
+// of each 32 bits, the low 8 choose the layer, bit 8 the sign and the top 23
+// the position; in 99.3% of cases the value is a single float32 multiply
+// (about 2.6 ns a value natively, 4.3 ns in wasm under Node 20, against
+// ~30 ns for Box–Muller with math.Log/Sin/Cos). The rare rejection
 // and tail cases draw further words from a SplitMix64 sequence seeded by
 // (h_j, half), so they stay a pure function of the key. No math.Exp/Log is
 // used (see detmath.go), and no fused multiply-add, so the bits do not
