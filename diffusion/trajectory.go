@@ -37,8 +37,9 @@ import "math"
 // # Cost
 //
 // The frames n on the path from the root to the last t asked are kept
-// (memory: depth × frame, depth = ⌈log₂(T+1)⌉, 10–11 frames for T = 1000,
-// i.e. 3·W·H·4 bytes each: 33 MB at 512², 138 MB at 1024²). Moving to t ± 1
+// (memory: depth × frame, depth at most ⌈log₂T⌉ + 1: 11 frames for T = 1000,
+// 15 for T = 10000, of 3·W·H·4 bytes each: 35 MB at 512², 138 MB at 1024²
+// for T = 1000), plus x_0. Moving to t ± 1
 // recomputes only the nodes below the point where the paths part: one
 // bridge pass (noise + combine) per step on average when stepping through
 // all t, at most depth passes for a jump. Every node is always computed from
