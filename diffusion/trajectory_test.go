@@ -237,3 +237,28 @@ func TestTrajectoryGolden(t *testing.T) {
 		t.Errorf("checksum %#x, want %#x", got, want)
 	}
 }
+
+// Extreme but valid schedules (tiny β, ᾱ underflowing to 0, zero terminal
+// SNR) give finite frames at every t.
+func TestTrajectoryExtremeSchedulesFinite(t *testing.T) {
+	for _, c := range []diffusion.Config{
+		{Schedule: diffusion.Linear, T: 50, BetaStart: 1e-300, BetaEnd: 1e-300},
+		{Schedule: diffusion.ScaledLinear, T: 3000, BetaStart: 0.5, BetaEnd: 0.999999, ZeroTerminalSNR: true},
+		{Schedule: diffusion.Sigmoid, T: 2000, BetaStart: 0.9, BetaEnd: 0.99},
+		{Schedule: diffusion.Cosine, T: diffusion.MaxT, ZeroTerminalSNR: true},
+		{Schedule: diffusion.Linear, T: 2, BetaStart: 5e-324, BetaEnd: 0.5, ZeroTerminalSNR: true},
+	} {
+		s := mustSchedule(t, c)
+		x0 := planarPicture(4)
+		tr := diffusion.NewTrajectory(s, x0, 1)
+		buf := make([]float32, len(x0))
+		for _, tt := range []int{1, 2, s.T / 2, s.T - 1, s.T} {
+			tr.At(tt, buf)
+			for _, v := range buf {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) || math.Abs(float64(v)) > 20 {
+					t.Fatalf("%+v: x_%d has %v", c, tt, v)
+				}
+			}
+		}
+	}
+}
