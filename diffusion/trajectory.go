@@ -50,7 +50,7 @@ type Trajectory struct {
 	s     *Schedule
 	x0    []float32
 	noise Noise
-	T     int
+	last  int // T
 
 	lo, hi     []int32   // interval ends of node m (hi = -1 for the root)
 	ca, cb, cs []float32 // A, B, S of node m
@@ -70,7 +70,7 @@ func TrajectoryStream(t int) uint64 { return 1<<32 + uint64(t) }
 func NewTrajectory(s *Schedule, x0 []float32, seed uint64) *Trajectory {
 	T := len(s.Beta) - 1
 	tr := &Trajectory{
-		s: s, x0: append([]float32(nil), x0...), noise: Noise{seed}, T: T,
+		s: s, x0: append([]float32(nil), x0...), noise: Noise{seed}, last: T,
 		lo: make([]int32, T+1), hi: make([]int32, T+1),
 		ca: make([]float32, T+1), cb: make([]float32, T+1), cs: make([]float32, T+1),
 	}
@@ -99,9 +99,9 @@ func (tr *Trajectory) split(a, b int) {
 
 // nodePath returns the nodes from the root down to t (1..T).
 func (tr *Trajectory) nodePath(t int, dst []int) []int {
-	dst = append(dst[:0], tr.T)
-	a, b := 0, tr.T
-	for m := tr.T; m != t; {
+	dst = append(dst[:0], tr.last)
+	a, b := 0, tr.last
+	for m := tr.last; m != t; {
 		m = (a + b) / 2
 		dst = append(dst, m)
 		if t < m {
@@ -222,7 +222,7 @@ func (tr *Trajectory) bridge(m int, dst, na, nb []float32, w []uint32, a float32
 // At writes x_t = √ᾱ_t·x_0 + n_t of the chain to dst (len(dst) = len(x0)),
 // for t clamped to 0..T; At(0) is x_0.
 func (tr *Trajectory) At(t int, dst []float32) {
-	t = min(max(t, 0), tr.T)
+	t = min(max(t, 0), tr.last)
 	if t == 0 {
 		copy(dst, tr.x0)
 		return
@@ -240,7 +240,7 @@ func (tr *Trajectory) At(t int, dst []float32) {
 // followed by ToRGBA. When n_t has to be computed, the bytes are written in
 // the same pass.
 func (tr *Trajectory) RGBAAt(t int, rgba []byte) {
-	t = min(max(t, 0), tr.T)
+	t = min(max(t, 0), tr.last)
 	if t == 0 {
 		ToRGBA(rgba, tr.x0)
 		return
