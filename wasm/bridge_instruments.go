@@ -15,6 +15,7 @@ import (
 //	spectrum()         → app.SpectrumReport: radial power spectra of x_t, x_0 and the noise
 //	strip(count)       → app.StripFrames: x_t at count evenly spaced t (2..32), RGBA in base64
 //	scheduleCurves()   → []app.ScheduleCurve: every schedule with the state's T and β range
+//	x0Stats()          → {mean, std} of x_0 (cached per picture)
 //	panes()            → {kinds, rects}: the comparison's panes and where the canvas shows them
 func init() {
 	extensions = append(extensions, func(b *bridge, core js.Value) {
@@ -29,6 +30,10 @@ func init() {
 		})
 		b.export(core, "scheduleCurves", func(args []js.Value) (any, error) {
 			return b.game.eng.ScheduleCurves(), nil
+		})
+		b.export(core, "x0Stats", func(args []js.Value) (any, error) {
+			st := b.game.eng.X0Stats()
+			return map[string]app.JSFloat{"mean": app.JSFloat(st.Mean), "std": app.JSFloat(st.Std)}, nil
 		})
 		b.export(core, "panes", func(args []js.Value) (any, error) {
 			x0 := b.game.eng.X0()

@@ -102,10 +102,13 @@
   }
 
   // ---- Errors: role="alert", naming the field ---------------------------
+  // translateError renders Go's (English) messages in the page's language
+  // (set by web/instruments.js through dissolvePage.translateErrors).
+  let translateError = (msg) => msg;
   function showError(msg) {
     const box = $('errors');
     const p = document.createElement('p');
-    p.textContent = msg;
+    p.textContent = translateError(msg);
     box.prepend(p);
     while (box.children.length > 4) box.lastChild.remove();
     setTimeout(() => p.remove(), 12000);
@@ -449,6 +452,7 @@
     tryPatch,
     isReady: () => core !== null,
     on(kind, fn) { listeners[kind].push(fn); },
+    translateErrors(fn) { translateError = fn; },
   };
 
   function start() {

@@ -199,7 +199,7 @@ func (e *Engine) paneLaw(kind string) (a, b, c float64) {
 	case PaneX0:
 		return 1, 0, 0
 	case PaneZScore:
-		st := e.x0Stats()
+		st := e.X0Stats()
 		if st.Std == 0 {
 			return 0, 0, 0
 		}
@@ -208,8 +208,8 @@ func (e *Engine) paneLaw(kind string) (a, b, c float64) {
 	return s.SqrtAlphaBar(t), s.SqrtOneMinusAlphaBar(t), 0
 }
 
-// x0Stats summarises x_0, cached per picture.
-func (e *Engine) x0Stats() diffusion.Stats {
+// X0Stats summarises x_0, cached per picture.
+func (e *Engine) X0Stats() diffusion.Stats {
 	c := e.inst()
 	if c.statsOf != e.x0 {
 		c.x0Stats = diffusion.Summarize(e.x0.Pix)
