@@ -408,6 +408,9 @@
   let stripKey = '';
   let stripTimer = 0;
   let lastFormulaAt = 0;
+  let formulasStale = false;
+  let histStale = false;
+  let lastCursorStale = false;
   let lastPanesKey = '';
   let table = null; // the schedule table for ᾱ_{t−1}
   let tableKey = '';
@@ -810,7 +813,37 @@
     if (histReport && lastState) drawHistogram(lastState);
   });
 
+  // Main-thread time of the instruments per frame (ms), for make bench:
+  // window.dissolveInstruments.timing() → {frames, p50, p95, max} over the
+  // last 600 frames.
+  const spent = [];
+  window.dissolveInstruments = {
+    timing() {
+      const v = spent.slice().sort((a, b) => a - b);
+      const q = (f) => (v.length ? v[Math.min(v.length - 1, Math.floor(f * v.length))] : 0);
+      return { frames: v.length, p50: q(0.5), p95: q(0.95), max: v.length ? v[v.length - 1] : 0 };
+    },
+    reset() { spent.length = 0; },
+  };
+
+  // Parts off screen are not refreshed (nothing to see), and catch up when
+  // they come into view.
+  const visible = new Map();
+  const io = new IntersectionObserver((entries) => {
+    for (const e of entries) visible.set(e.target, e.isIntersecting);
+  });
+  const seen = (node) => visible.get(node) !== false;
+  for (const node of [plots, histSvg, specSvg, formulas]) io.observe(node);
+
   page.on('frame', (frame) => {
+    const began = performance.now();
+    try { onFrame(frame); } finally {
+      spent.push(performance.now() - began);
+      if (spent.length > 600) spent.shift();
+    }
+  });
+
+  function onFrame(frame) {
     const s = frame.state;
     const r = frame.readout;
     lastState = s;
@@ -839,18 +872,21 @@
     if (picKey !== x0StdCache.key || frame.changed) {
       x0StdCache = { key: picKey, v: page.call('x0Stats').std };
     }
-    if (s.t !== lastT) { moveCursor(s); }
+    if (s.t !== lastT && seen(plots)) moveCursor(s);
+    else if (s.t !== lastT) lastCursorStale = true;
+    if (lastCursorStale && seen(plots)) { lastCursorStale = false; moveCursor(s); }
 
     const now = performance.now();
-    const changed = frame.changed || s.t !== lastT;
-    if (changed && now - lastHistAt > 100) {
+    // While playing, the readouts refresh a little less often.
+    const histEvery = s.playing ? 200 : 100;
+    if (frame.changed || s.t !== lastT) histStale = formulasStale = true;
+    if (histStale && seen(histSvg) && now - lastHistAt > histEvery) {
+      histStale = false;
       lastHistAt = now;
       refreshHistogram(s);
-    } else if (frame.changed && histReport) {
-      drawHistogram(s);
     }
     const specKey = [s.t, s.mode, sk, picKey].join('|');
-    if (specKey !== lastSpecKey && now - lastSpecAt > 250) {
+    if (specKey !== lastSpecKey && now - lastSpecAt > 250 && seen(specSvg)) {
       lastSpecAt = now;
       lastSpecKey = specKey;
       refreshSpectrum();
@@ -861,12 +897,13 @@
       clearTimeout(stripTimer);
       stripTimer = setTimeout(() => { try { refreshStrip(lastState); } catch (e) { page.showError(e.message); } }, 150);
     }
-    if ((s.t !== lastT || frame.changed) && now - lastFormulaAt > 100) {
+    if (formulasStale && seen(formulas) && now - lastFormulaAt > (s.playing ? 250 : 100)) {
+      formulasStale = false;
       lastFormulaAt = now;
       refreshFormulas(s, r);
     }
     lastT = s.t;
-  });
+  }
 
   showStop();
 })();

@@ -85,7 +85,7 @@ func TestPredictedDensity(t *testing.T) {
 }
 
 func TestSampleStride(t *testing.T) {
-	for _, tc := range []struct{ side, want int }{{32, 1}, {256, 1}, {295, 1}, {296, 2}, {512, 3}, {1024, 12}} {
+	for _, tc := range []struct{ side, want int }{{32, 1}, {128, 1}, {209, 1}, {210, 2}, {256, 2}, {512, 6}, {1024, 24}} {
 		n := 3 * tc.side * tc.side
 		got := app.SampleStride(n)
 		if got != tc.want || (n+got-1)/got > app.MaxSampled {

@@ -68,12 +68,21 @@ func textOf(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
-// instrumentsReady waits until every instrument has drawn once.
+// instrumentsReady scrolls to each instrument in turn (parts off screen are
+// not refreshed) and waits until it has drawn, then scrolls back to the top.
 func instrumentsReady(t *testing.T, ctx context.Context) {
 	t.Helper()
-	waitFor(t, ctx, "the instruments", `document.querySelector('#plot-alphabar path.curve') &&
-		document.querySelector('#hist path.bars') && document.querySelector('#spectrum path.curve') &&
-		document.querySelectorAll('#strip canvas').length === 11 && document.querySelector('#formulas math')`)
+	for _, part := range []struct{ sel, cond string }{
+		{"#plot-alphabar", `document.querySelector('#plot-alphabar path.curve')`},
+		{"#hist", `document.querySelector('#hist path.bars')`},
+		{"#spectrum", `document.querySelector('#spectrum path.curve')`},
+		{"#strip", `document.querySelectorAll('#strip canvas').length === 11`},
+		{"#formulas", `document.querySelector('#formulas math')`},
+	} {
+		evalJSON(t, ctx, fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: 'center'})`, part.sel), nil)
+		waitFor(t, ctx, part.sel, part.cond)
+	}
+	evalJSON(t, ctx, `window.scrollTo(0, 0)`, nil)
 }
 
 // TestInstrumentsOnScreen: every instrument is on screen with more than a
@@ -99,11 +108,12 @@ func TestInstrumentsOnScreen(t *testing.T) {
 	}
 	var st app.FrameStats
 	evalJSON(t, ctx, `ddpm.stats()`, &st)
-	if !strings.Contains(textOf(t, ctx, "#crossing-label"), fmt.Sprint(math.Round(float64(st.Crossing)*10)/10)[:3]) {
+	if !strings.Contains(textOf(t, ctx, "#crossing-label"), fmt.Sprint(math.Round(float64(st.Crossing)*10) / 10)[:3]) {
 		t.Errorf("crossing label %q does not quote stats().crossing %g", textOf(t, ctx, "#crossing-label"), st.Crossing)
 	}
 	// The lesson's numbers at t = T.
 	set(t, ctx, `{t: 1000}`)
+	evalJSON(t, ctx, `document.getElementById('hist').scrollIntoView({block: 'center'})`, nil)
 	waitFor(t, ctx, "the histogram at T", `document.querySelector('#at-t.emphasis')`)
 	atT := textOf(t, ctx, "#at-t")
 	if !strings.Contains(atT, "0.00635") || !strings.Contains(atT, "close to N(0, I), but not exactly") {
@@ -114,6 +124,8 @@ func TestInstrumentsOnScreen(t *testing.T) {
 		t.Errorf("stats() at T: %+v", st)
 	}
 	// The formulas carry the live numbers.
+	evalJSON(t, ctx, `document.getElementById('formulas').scrollIntoView({block: 'center'})`, nil)
+	waitFor(t, ctx, "the formulas at T", `document.getElementById('formulas').textContent.includes('1000')`)
 	if f := textOf(t, ctx, "#formulas"); !strings.Contains(f, "4.036e−5") && !strings.Contains(f, "0.00004036") {
 		t.Errorf("formulas at t = T do not show ᾱ_T: %q", f)
 	}
@@ -212,9 +224,9 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 	// The other messages Go sends, rendered in Korean.
 	for in, want := range map[string]string{
-		`compare must be one of none, schedules, modes, wrongsum, normalise, got "x"`: `compare: 다음 중 하나(none, schedules, modes, wrongsum, normalise)이어야 합니다 (받은 값: "x")`,
+		`compare must be one of none, schedules, modes, wrongsum, normalise, got "x"`:         `compare: 다음 중 하나(none, schedules, modes, wrongsum, normalise)이어야 합니다 (받은 값: "x")`,
 		`URL parameter ignored: speed must be a number of steps per second in 1..5000, got 0`: `URL parameter ignored: speed: 1..5000 범위의 초당 단계 수이어야 합니다 (받은 값: 0)`,
-		`unknown field "tt"; the fields are t, T`:                                           `알 수 없는 필드 "tt"; 쓸 수 있는 것: t, T`,
+		`unknown field "tt"; the fields are t, T`:                                             `알 수 없는 필드 "tt"; 쓸 수 있는 것: t, T`,
 	} {
 		var got string
 		evalJSON(t, ctx, fmt.Sprintf(`window.dissolveKoError(%q)`, in), &got)
