@@ -7,7 +7,9 @@
 #     missing);
 #   - the page in headless Chromium (web/e2e TestBenchBrowser, tags
 #     browser,browserbench): first frame time, fps, frame and kernel times
-#     for size 256/512/1024 x mode closed/markov;
+#     for size 256/512/1024 x mode closed/markov; TestBenchInstruments:
+#     the same figures with the instruments off and on (rows "page mode
+#     ..."), and the instruments' own main-thread time per frame;
 #   - the wasm sizes raw, gzip, brotli (run scripts/build.sh first; make
 #     bench does).
 # Raw outputs and the table are kept in bench-out/. A stage that fails is
@@ -74,7 +76,7 @@ fi
 
 chromium=$(bash scripts/install-chromium.sh)
 stage "browser figures" "$out/browser.txt" \
-	env CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBenchBrowser$' \
+	env CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBench(Browser|Instruments)$' \
 	-count 1 -v -timeout 15m ./web/e2e/
 
 "$GO" run ./scripts/benchtable -native "$out/native.txt" -wasm "$out/wasm.txt" \

@@ -93,6 +93,7 @@ type browserFigures struct {
 	agent  string
 	ready  map[string]float64 // load ("cold", "warm") → ms
 	frames map[key]browserFrames
+	inst   []string // one sentence per "BENCH browser instruments" line
 }
 
 type report struct {
@@ -205,6 +206,9 @@ func parseBrowser(r io.Reader) browserFigures {
 			}
 			f.frames, _ = strconv.Atoi(kv["frames"])
 			b.frames[key{kernel, kv["size"]}] = f
+		case "instruments":
+			kv := keyValues(fields)
+			b.inst = append(b.inst, fmt.Sprintf("%s² %s: %s / %s / %s ms", kv["size"], kv["mode"], kv["js_p50_ms"], kv["js_p95_ms"], kv["js_max_ms"]))
 		}
 	}
 	return b
@@ -306,6 +310,12 @@ func (r *report) write(w io.Writer) {
 	}
 	if len(ready) > 0 {
 		fmt.Fprintf(w, "first frame (navigation → window.ddpm.ready): %s (budget 1 s on localhost)\n", strings.Join(ready, ", "))
+	}
+	if len(r.browser.inst) > 0 {
+		fmt.Fprintln(w, "instruments' main-thread time per frame, p50 / p95 / max (web/instruments.js and the Go calls it makes; budget: a frame, 16 ms):")
+		for _, line := range r.browser.inst {
+			fmt.Fprintln(w, "  "+line)
+		}
 	}
 	names := []string{"raw", "gzip", "brotli"}
 	var sizes []string
