@@ -268,6 +268,7 @@
     svg.setAttribute('aria-labelledby', id + '-cap');
     return fig;
   }
+  const schedLegend = el('ul', { class: 'html-legend', id: 'schedule-legend' });
   const plots = el('div', { class: 'plots' },
     plotFigure('plot-alphabar', 'plotAlphaBar'), plotFigure('plot-coef', 'plotCoef'),
     plotFigure('plot-beta', 'plotBeta'), plotFigure('plot-logsnr', 'plotLogSNR'));
@@ -283,7 +284,7 @@
   const body = el('div', { class: 'inst-body', id: 'inst-body' },
     el('section', { class: 'inst-part', 'aria-labelledby': 'plots-heading' },
       text('h3', 'plotsHeading', { id: 'plots-heading' }), el('div', { class: 'inst-options' }, allBox, logBox),
-      plots, text('p', 'plotHint', { class: 'hint' })),
+      schedLegend, plots, text('p', 'plotHint', { class: 'hint' })),
     el('div', { class: 'inst-pair' },
       el('section', { class: 'inst-part', 'aria-labelledby': 'hist-heading' },
         text('h3', 'histHeading', { id: 'hist-heading' }), histSvg, histTable, histNotes),
@@ -425,7 +426,6 @@
     const shown = allBox.querySelector('input').checked ? curves : curves.slice(0, 1);
     const log = logBox.querySelector('input').checked;
     const T = s.T;
-    const legendItems = shown.map((c, i) => ({ cls: `curve ${SCHED_CLASS[c.name]}${i === 0 ? ' main' : ''}`, label: w(SCHED_KEY[c.name]) }));
 
     // ᾱ_t
     let svg = $('plot-alphabar');
@@ -435,8 +435,8 @@
     const abLo = log ? Math.max(1e-8, Math.pow(10, Math.floor(Math.log10(minPos)))) : 0;
     let sc = axes(svg, { x: [0, T], y: [abLo, 1], yLog: log, xLabel: 't' });
     shown.forEach((c, i) => svg.append(svgEl('path', { class: `curve ${SCHED_CLASS[c.name]}${i === 0 ? ' main' : ''}`, d: pathOf(c.t, c.alphaBar, sc.x, sc.y, abLo, 1) })));
-    if (shown.length > 1) legend(svg, legendItems, G.x1 - 150, G.y0 + 22);
     plotScales['plot-alphabar'] = sc;
+    htmlLegend(schedLegend, shown.length > 1 ? shown.map((c, i) => [`${SCHED_CLASS[c.name]}${i === 0 ? ' main' : ''}`, w(SCHED_KEY[c.name])]) : []);
 
     // √ᾱ_t against √(1−ᾱ_t), with the crossing
     svg = $('plot-coef');
@@ -447,7 +447,7 @@
     svg.append(svgEl('path', { class: 'curve noise main', d: pathOf(c0.t, c0.sqrtOneMinusAlphaBar, sc.x, sc.y, 0, 1) }));
     if (shown.length > 1) {
       for (const c of shown.slice(1)) {
-        svg.append(svgEl('path', { class: `curve signal thin ${SCHED_CLASS[c.name]}`, d: pathOf(c.t, c.sqrtAlphaBar, sc.x, sc.y, 0, 1) }));
+        svg.append(svgEl('path', { class: `curve thin ${SCHED_CLASS[c.name]}`, d: pathOf(c.t, c.sqrtAlphaBar, sc.x, sc.y, 0, 1) }));
       }
     }
     const cr = svg.appendChild(svgEl('text', { class: 'note-text', x: G.x0 + 8, y: G.y1 - 10 }));
@@ -472,7 +472,6 @@
     const bHi = log ? Math.pow(10, Math.ceil(Math.log10(bMax))) : bMax * 1.05;
     sc = axes(svg, { x: [0, T], y: [bLo, bHi], yLog: log, xLabel: 't' });
     shown.forEach((c, i) => svg.append(svgEl('path', { class: `curve ${SCHED_CLASS[c.name]}${i === 0 ? ' main' : ''}`, d: pathOf(c.t.slice(1), c.beta.slice(1), sc.x, sc.y, bLo, bHi) })));
-    if (shown.length > 1) legend(svg, legendItems, G.x0 + 14, G.y0 + 22);
     plotScales['plot-beta'] = sc;
 
     // log-SNR
@@ -484,7 +483,6 @@
     sc = axes(svg, { x: [0, T], y: [lo, hi], xLabel: 't' });
     svg.append(svgEl('line', { class: 'zero', x1: G.x0, x2: G.x1, y1: sc.y(0), y2: sc.y(0) }));
     shown.forEach((c, i) => svg.append(svgEl('path', { class: `curve ${SCHED_CLASS[c.name]}${i === 0 ? ' main' : ''}`, d: pathOf(c.t, c.logSNR, sc.x, sc.y, lo, hi) })));
-    if (shown.length > 1) legend(svg, legendItems, G.x1 - 150, G.y0 + 22);
     plotScales['plot-logsnr'] = sc;
 
     for (const id of Object.keys(plotScales)) {
@@ -809,6 +807,7 @@
   // ---- Each frame -------------------------------------------------------------------------------
   page.on('lang', () => {
     curvesKey = ''; stripKey = ''; lastSpecKey = ''; lastPanesKey = ''; lastFormulaAt = 0;
+    relabelAll = true;
     showStop();
     if (histReport && lastState) drawHistogram(lastState);
   });
@@ -832,7 +831,8 @@
   const io = new IntersectionObserver((entries) => {
     for (const e of entries) visible.set(e.target, e.isIntersecting);
   });
-  const seen = (node) => visible.get(node) !== false;
+  let relabelAll = false; // after a change of language: refresh every part once
+  const seen = (node) => relabelAll || visible.get(node) !== false;
   for (const node of [plots, histSvg, specSvg, formulas]) io.observe(node);
 
   page.on('frame', (frame) => {
@@ -880,13 +880,13 @@
     // While playing, the readouts refresh a little less often.
     const histEvery = s.playing ? 200 : 100;
     if (frame.changed || s.t !== lastT) histStale = formulasStale = true;
-    if (histStale && seen(histSvg) && now - lastHistAt > histEvery) {
+    if (histStale && seen(histSvg) && (relabelAll || now - lastHistAt > histEvery)) {
       histStale = false;
       lastHistAt = now;
       refreshHistogram(s);
     }
     const specKey = [s.t, s.mode, sk, picKey].join('|');
-    if (specKey !== lastSpecKey && now - lastSpecAt > 250 && seen(specSvg)) {
+    if (specKey !== lastSpecKey && (relabelAll || now - lastSpecAt > 250) && seen(specSvg)) {
       lastSpecAt = now;
       lastSpecKey = specKey;
       refreshSpectrum();
@@ -897,12 +897,13 @@
       clearTimeout(stripTimer);
       stripTimer = setTimeout(() => { try { refreshStrip(lastState); } catch (e) { page.showError(e.message); } }, 150);
     }
-    if (formulasStale && seen(formulas) && now - lastFormulaAt > (s.playing ? 250 : 100)) {
+    if (formulasStale && seen(formulas) && (relabelAll || now - lastFormulaAt > (s.playing ? 250 : 100))) {
       formulasStale = false;
       lastFormulaAt = now;
       refreshFormulas(s, r);
     }
     lastT = s.t;
+    relabelAll = false;
   }
 
   showStop();

@@ -415,3 +415,48 @@ func BenchmarkInstruments(b *testing.B) {
 		}
 	})
 }
+
+// The KS readouts against cases whose distance to N(0, 1) is known in
+// closed form: one point at 0 (F jumps from 0 to 1 where Φ = ½: ½); n
+// points at the quantiles Φ⁻¹((i − ½)/n) (every gap is 1/(2n)); all the
+// numbers at 10 (F is 0 below 10, where Φ is 1 − 7.6e-24: 1).
+func TestKSKnownCases(t *testing.T) {
+	quantile := func(p float64) float64 { // Φ⁻¹ by bisection on math.Erf
+		lo, hi := -10.0, 10.0
+		for i := 0; i < 200; i++ {
+			m := (lo + hi) / 2
+			if phi(m) < p {
+				lo = m
+			} else {
+				hi = m
+			}
+		}
+		return (lo + hi) / 2
+	}
+	const n = 1000
+	q := make([]float32, n)
+	for i := range q {
+		q[i] = float32(quantile((float64(i) + 0.5) / n))
+	}
+	ten := make([]float32, 100)
+	for i := range ten {
+		ten[i] = 10
+	}
+	for _, tc := range []struct {
+		name string
+		x    []float32
+		want float64
+		tol  float64 // float32 rounding of the quantiles
+	}{
+		{"one point at 0", []float32{0}, 0.5, 1e-15},
+		{"quantiles", q, 1.0 / (2 * n), 1e-7},
+		{"all at 10", ten, 1, 1e-15},
+	} {
+		if got := diffusion.KSNormal(tc.x); math.Abs(got-tc.want) > tc.tol {
+			t.Errorf("%s: exact KS %.12g, want %.12g", tc.name, got, tc.want)
+		}
+		if got := diffusion.Summarize(tc.x).KS; got > tc.want+tc.tol || got < tc.want-diffusion.KSBinnedError-tc.tol {
+			t.Errorf("%s: binned KS (the readout) %.12g, want %.12g within the binning error", tc.name, got, tc.want)
+		}
+	}
+}

@@ -102,6 +102,17 @@ func TestInstrumentsOnScreen(t *testing.T) {
 			t.Errorf("%s (%s) looks blank: %d colours", part.name, part.sel, n)
 		}
 	}
+	// All schedules overlaid, on the log axis: four curves a plot, a legend.
+	evalJSON(t, ctx, `(() => { document.getElementById('all-schedules').click(); document.getElementById('log-axis').click();
+		document.getElementById('plot-alphabar').scrollIntoView({block: 'start'}); })()`, nil)
+	frames(t, ctx, 2)
+	var curves int
+	evalJSON(t, ctx, `document.querySelectorAll('#plot-alphabar path.curve').length`, &curves)
+	if curves != 4 {
+		t.Errorf("overlay: %d curves on the ᾱ plot, want 4", curves)
+	}
+	shot(t, ctx, "inst-plots-overlay-log", ".plots")
+	evalJSON(t, ctx, `(() => { document.getElementById('all-schedules').click(); document.getElementById('log-axis').click(); })()`, nil)
 	// The plots' text is real text: ticks, the crossing, the readouts.
 	if s := textOf(t, ctx, "#crossing-label"); !strings.Contains(s, "signal = noise at t ≈") {
 		t.Errorf("crossing label %q", s)
