@@ -823,6 +823,9 @@
       return { frames: v.length, p50: q(0.5), p95: q(0.95), max: v.length ? v[v.length - 1] : 0 };
     },
     reset() { spent.length = 0; },
+    // refreshAll refreshes every part at the next frame, on screen or not
+    // (for a screenshot of the whole page).
+    refreshAll() { relabelAll = histStale = formulasStale = true; lastSpecKey = ''; },
   };
 
   // Parts off screen are not refreshed (nothing to see), and catch up when

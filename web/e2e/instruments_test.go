@@ -140,7 +140,8 @@ func TestInstrumentsOnScreen(t *testing.T) {
 	if f := textOf(t, ctx, "#formulas"); !strings.Contains(f, "4.036e−5") && !strings.Contains(f, "0.00004036") {
 		t.Errorf("formulas at t = T do not show ᾱ_T: %q", f)
 	}
-	evalJSON(t, ctx, `window.scrollTo(0, 0)`, nil)
+	evalJSON(t, ctx, `window.scrollTo(0, 0); window.dissolveInstruments.refreshAll()`, nil)
+	frames(t, ctx, 3)
 	screenshot(t, ctx, "inst-page")
 	assertClean(t, ctx, base)
 }
@@ -348,6 +349,8 @@ func TestComparePanesShareTheCursor(t *testing.T) {
 		if l := textOf(t, ctx, "#pane-labels"); !strings.Contains(l, tc.label) {
 			t.Errorf("%s: labels %q lack %q", s.Compare, l, tc.label)
 		}
+		evalJSON(t, ctx, `window.dissolveInstruments.refreshAll()`, nil)
+		frames(t, ctx, 3)
 		screenshot(t, ctx, "inst-page-compare-"+string(s.Compare))
 	}
 	// The wrong sum's std is far from the right one; z-scoring gives std 1
