@@ -65,8 +65,9 @@ e2e: build
 bench: build
 	GO=$(GO) bash scripts/bench.sh
 
+# dist/: the site for any static host, under any sub-path (scripts/dist.sh).
 dist:
-	@echo "make dist: not yet implemented" >&2; exit 1
+	GO=$(GO) bash scripts/dist.sh
 
 clean:
 	rm -f web/dissolve.wasm web/dissolve.wasm.gz web/dissolve.wasm.br web/.dissolve.wasm.* web/wasm_exec.js

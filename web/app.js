@@ -185,8 +185,10 @@
     loadImage,
     shareURL: () => location.origin + location.pathname + '?' + call('query'),
   };
-  Object.freeze(ddpm);
+  // The page's own extension scripts (deferred, after this one) may add
+  // members through dissolvePage.extendAPI; then the API is frozen.
   window.ddpm = ddpm;
+  document.addEventListener('DOMContentLoaded', () => Object.freeze(ddpm), { once: true });
 
   // The stage calls these (web/stage.js).
   window.dissolveHost = {
@@ -453,6 +455,12 @@
     isReady: () => core !== null,
     on(kind, fn) { listeners[kind].push(fn); },
     translateErrors(fn) { translateError = fn; },
+    extendAPI(members) {
+      for (const [k, v] of Object.entries(members)) {
+        if (Object.isFrozen(ddpm) || k in ddpm) throw new Error(`window.ddpm.${k} cannot be added`);
+        ddpm[k] = v;
+      }
+    },
   };
 
   function start() {

@@ -53,7 +53,10 @@
   });
 
   async function instantiate(go) {
-    const url = 'dissolve.wasm';
+    // make dist gives the wasm a content-hashed name, written into
+    // stage.html's <meta name="dissolve-wasm">.
+    const meta = document.querySelector('meta[name="dissolve-wasm"]');
+    const url = (meta && meta.content) || 'dissolve.wasm';
     if (WebAssembly.instantiateStreaming) {
       try {
         return await WebAssembly.instantiateStreaming(fetch(url), go.importObject);

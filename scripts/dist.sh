@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# make dist: a self-contained copy of the page in dist/ for any static host,
+# under any sub-path (a GitHub Pages project site, a blog's /static/ddpm/):
+#
+#   dist/index.html                  the page (?embed=1 for iframes)
+#   dist/web/*.js, *.css, *.svg      its scripts, styles and icon
+#   dist/web/stage.html              the canvas' iframe; its <meta name="dissolve-wasm">
+#                                    names the wasm below
+#   dist/web/dissolve.HASH.wasm      the build, named by the first 16 hex digits
+#                                    of its SHA-256 (cache it forever)
+#   dist/web/images/                 the built-in pictures
+#   dist/web/examples/host.html      an example blog post driving an embedded demo
+#                                    through postMessage
+#   *.gz, *.br                       precompressed siblings of the text files and
+#                                    the wasm (for gzip_static / brotli_static hosts)
+#
+# Every URL inside is relative. The script checks that, and that the page
+# refers to the hashed wasm, before it replaces dist/.
+#
+# Environment: GO (go binary), DIST (output folder, dist), SHA256SUM.
+set -eu
+
+: "${GO:=go}"
+: "${DIST:=dist}"
+: "${SHA256SUM:=sha256sum}"
+
+cd "$(dirname "$0")/.."
+GO="$GO" bash scripts/build.sh
+
+tmp="$DIST.tmp"
+rm -rf "$tmp"
+mkdir -p "$tmp/web/images" "$tmp/web/examples"
+trap 'rm -rf "$tmp"' EXIT
+
+cp index.html "$tmp/"
+for f in web/*.js web/*.css web/*.svg web/stage.html; do
+	cp "$f" "$tmp/web/"
+done
+cp web/images/* "$tmp/web/images/"
+cp web/examples/* "$tmp/web/examples/"
+
+hash=$("$SHA256SUM" web/dissolve.wasm | cut -c1-16)
+wasm="dissolve.$hash.wasm"
+cp web/dissolve.wasm "$tmp/web/$wasm"
+sed -i "s|<meta name=\"dissolve-wasm\" content=\"dissolve.wasm\">|<meta name=\"dissolve-wasm\" content=\"$wasm\">|" "$tmp/web/stage.html"
+if ! grep -q "content=\"$wasm\"" "$tmp/web/stage.html"; then
+	echo "dist: web/stage.html has no <meta name=\"dissolve-wasm\" content=\"dissolve.wasm\"> to point at $wasm" >&2
+	exit 1
+fi
+
+# Relative URLs only: no src/href/url() starting with / or a scheme, and no
+# fetch of an absolute path.
+if grep -nE '(src|href)="(/|[a-z]+:)|url\(/|fetch\([`'"'"'"]/' "$tmp"/index.html "$tmp"/web/*.html "$tmp"/web/examples/*.html "$tmp"/web/*.css "$tmp"/web/*.js "$tmp"/web/examples/*.js; then
+	echo "dist: the lines above use an absolute URL; a sub-path host would break them" >&2
+	exit 1
+fi
+
+files=()
+while IFS= read -r f; do files+=("$f"); done < <(find "$tmp" -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.svg' -o -name '*.wasm' \) | sort)
+"$GO" run ./scripts/compress "${files[@]}" >/dev/null
+
+rm -rf "$DIST"
+mv "$tmp" "$DIST"
+trap - EXIT
+echo "dist: $DIST/ ($(find "$DIST" -type f | wc -l) files, wasm $wasm)"
+ls -l "$DIST/web/$wasm" "$DIST/web/$wasm.gz" "$DIST/web/$wasm.br" | awk '{print "dist:   " $5 "  " $NF}'

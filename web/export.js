@@ -1,0 +1,221 @@
+// export.js is the "Share and export" panel and its part of window.ddpm:
+// a link that holds the whole state, an <iframe> snippet that reproduces
+// it, and the exports computed by the Go core (wasm/bridge_export.go): an
+// animated GIF of x_0 → x_T, a PNG of the frame on screen, a PNG strip of
+// snapshots, the schedule as CSV. Every file is made in the browser; long
+// ones show a progress bar and can be cancelled, and the page keeps
+// running meanwhile (Go gives the event loop a turn between frames).
+'use strict';
+
+(function () {
+  const page = window.dissolvePage;
+  const $ = (id) => document.getElementById(id);
+
+  page.words({
+    en: {
+      shareLegend: 'Share and export', shareLink: 'Copy link', shareEmbed: 'Copy embed code',
+      shareText: 'Link or embed code', copied: 'Copied to the clipboard.',
+      copyByHand: 'Select the text above and copy it.',
+      gifFrames: 'GIF frames', gifFps: 'Frames per second', gifSize: 'GIF size (longer side, pixels)',
+      exportGIF: 'Save GIF of x₀ → x_T', exportPNG: 'Save PNG of this frame', exportStrip: 'Save PNG strip',
+      exportCSV: 'Save schedule as CSV', cancel: 'Cancel', exportProgress: 'Export progress',
+      exporting: (what, p) => `Making the ${what}… ${Math.round(100 * p)}%`,
+      exported: (name, kb) => `Saved ${name} (${kb} kB).`,
+      exportCancelled: 'Export cancelled.',
+      embedTitle: 'dissolve: DDPM forward diffusion, live',
+    },
+    ko: {
+      shareLegend: '공유와 내보내기', shareLink: '링크 복사', shareEmbed: '삽입 코드 복사',
+      shareText: '링크 또는 삽입 코드', copied: '클립보드에 복사했습니다.',
+      copyByHand: '위의 글을 선택해서 복사하세요.',
+      gifFrames: 'GIF 프레임 수', gifFps: '초당 프레임', gifSize: 'GIF 크기 (긴 변, 픽셀)',
+      exportGIF: 'x₀ → x_T GIF 저장', exportPNG: '이 프레임 PNG 저장', exportStrip: 'PNG 스트립 저장',
+      exportCSV: '스케줄 CSV 저장', cancel: '취소', exportProgress: '내보내기 진행',
+      exporting: (what, p) => `${what} 만드는 중… ${Math.round(100 * p)}%`,
+      exported: (name, kb) => `${name} 저장 (${kb} kB).`,
+      exportCancelled: '내보내기를 취소했습니다.',
+      embedTitle: 'dissolve: DDPM 순방향 확산, 실시간',
+    },
+  });
+
+  // ---- The API ------------------------------------------------------------
+  function isPlainObject(x) {
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+    const proto = Object.getPrototypeOf(x);
+    return proto === Object.prototype || proto === null;
+  }
+
+  function abortError(signal) {
+    if (signal && signal.reason instanceof Error) return signal.reason;
+    return new DOMException('the export was cancelled', 'AbortError');
+  }
+
+  // splitOptions checks the JavaScript-only options and leaves the rest
+  // (frames, fps, size, dither) to Go, which names a bad field and its range.
+  function splitOptions(name, options) {
+    if (options === undefined) options = {};
+    if (!isPlainObject(options)) throw new TypeError(`${name} takes an options object such as {frames: 60}`);
+    const { onProgress, signal, ...rest } = options;
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      const e = new TypeError('onProgress must be a function of the fraction done (0..1)');
+      e.field = 'onProgress';
+      throw e;
+    }
+    if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+      const e = new TypeError('signal must be an AbortSignal');
+      e.field = 'signal';
+      throw e;
+    }
+    // NaN and Infinity stay visible to Go's validation as strings.
+    const json = JSON.stringify(rest, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+    return { onProgress, signal, json };
+  }
+
+  // run starts an asynchronous export in the core and resolves with a Blob.
+  function run(coreName, apiName, options, type) {
+    return new Promise((resolve, reject) => {
+      const { onProgress, signal, json } = splitOptions(apiName, options);
+      if (signal && signal.aborted) throw abortError(signal);
+      let settled = false;
+      const settle = (fn, v) => { if (!settled) { settled = true; fn(v); } };
+      const progress = (f) => {
+        if (settled || !onProgress) return;
+        try { onProgress(f); } catch (e) { console.error(e); }
+      };
+      const cancelled = () => settled || Boolean(signal && signal.aborted);
+      if (signal) signal.addEventListener('abort', () => settle(reject, abortError(signal)), { once: true });
+      const args = coreName === 'exportPNG' ? [] : [json, progress, cancelled];
+      page.call(coreName, ...args,
+        (bytes) => settle(resolve, new Blob([bytes], { type })),
+        (msg) => settle(reject, signal && signal.aborted ? abortError(signal) : new Error(msg)));
+    });
+  }
+
+  function ready() {
+    if (!page.isReady()) throw new Error(page.w('notReady'));
+  }
+
+  const api = {
+    // exportGIF({frames, fps, size, dither, onProgress, signal}) → Promise<Blob> (image/gif)
+    exportGIF(options) { return Promise.resolve().then(() => { ready(); return run('exportGIF', 'exportGIF', options, 'image/gif'); }); },
+    // exportPNG() → Promise<Blob> (image/png): the frame on screen at the processing size
+    exportPNG() { return Promise.resolve().then(() => { ready(); return run('exportPNG', 'exportPNG', undefined, 'image/png'); }); },
+    // exportStripPNG({frames, size, onProgress, signal}) → Promise<Blob> (image/png)
+    exportStripPNG(options) { return Promise.resolve().then(() => { ready(); return run('exportStripPNG', 'exportStripPNG', options, 'image/png'); }); },
+    // exportCSV() → string: t, β, α, ᾱ, √ᾱ, √(1−ᾱ), SNR, β̃ for t = 0..T
+    exportCSV() { ready(); return page.call('exportCSV').csv; },
+    // embedHTML() → string: an <iframe> snippet that reproduces the state
+    embedHTML,
+  };
+  page.extendAPI(api);
+
+  // ---- Share ----------------------------------------------------------------
+  function escapeAttr(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  }
+
+  function embedURL() {
+    const u = new URL(window.ddpm.shareURL());
+    return `${u.origin}${u.pathname}?embed=1&${u.search.slice(1)}`;
+  }
+
+  function embedHTML() {
+    ready();
+    return `<iframe src="${escapeAttr(embedURL())}" title="${escapeAttr(page.w('embedTitle'))}" width="640" height="720" ` +
+      'style="width:100%;max-width:640px;height:auto;aspect-ratio:8/9;border:0" loading="lazy" allow="fullscreen"></iframe>';
+  }
+
+  async function copy(text) {
+    const box = $('share-text');
+    box.value = text;
+    box.hidden = false;
+    const status = $('share-status');
+    try {
+      await navigator.clipboard.writeText(text);
+      status.textContent = page.w('copied');
+    } catch (e) {
+      box.focus();
+      box.select();
+      status.textContent = page.w('copyByHand');
+    }
+  }
+
+  // ---- Exports in the panel --------------------------------------------------
+  let running = null; // the AbortController of the export under way
+
+  function baseName() {
+    const s = window.ddpm.getState();
+    return `dissolve-${s.image}-${s.schedule}${s.zeroTerminalSNR ? '-zsnr' : ''}-T${s.T}-${s.mode}-seed${s.seed}`;
+  }
+
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    $('export-status').textContent = page.w('exported')(name, Math.max(1, Math.round(blob.size / 1024)));
+  }
+
+  function busy(on, what) {
+    for (const id of ['export-gif', 'export-png', 'export-strip', 'export-csv']) $(id).disabled = on;
+    $('export-progress').hidden = !on;
+    $('export-bar').value = 0;
+    if (on) $('export-status').textContent = page.w('exporting')(what, 0);
+  }
+
+  async function exportWith(what, start, name) {
+    if (running || !page.isReady()) return;
+    running = new AbortController();
+    busy(true, what);
+    try {
+      const blob = await start(running.signal, (p) => {
+        $('export-bar').value = p;
+        $('export-status').textContent = page.w('exporting')(what, p);
+      });
+      download(blob, name);
+    } catch (e) {
+      if (e && e.name === 'AbortError') $('export-status').textContent = page.w('exportCancelled');
+      else { $('export-status').textContent = ''; page.showError(e.message || String(e)); }
+    } finally {
+      running = null;
+      busy(false);
+    }
+  }
+
+  function selectedInt(id) { return Number($(id).value); }
+
+  function wire() {
+    $('share-link').addEventListener('click', () => { if (page.isReady()) copy(window.ddpm.shareURL()); });
+    $('share-embed').addEventListener('click', () => { if (page.isReady()) copy(embedHTML()); });
+    $('export-gif').addEventListener('click', () => exportWith('GIF', (signal, onProgress) => window.ddpm.exportGIF({
+      frames: selectedInt('gif-frames'), fps: selectedInt('gif-fps'), size: selectedInt('gif-size'), signal, onProgress,
+    }), `${baseName()}.gif`));
+    $('export-png').addEventListener('click', () => exportWith('PNG', () => window.ddpm.exportPNG(),
+      `${baseName()}-t${window.ddpm.getState().t}.png`));
+    $('export-strip').addEventListener('click', () => exportWith('PNG', (signal, onProgress) => window.ddpm.exportStripPNG({ signal, onProgress }),
+      `${baseName()}-strip.png`));
+    $('export-csv').addEventListener('click', () => {
+      if (!page.isReady()) return;
+      const s = window.ddpm.getState();
+      download(new Blob([window.ddpm.exportCSV()], { type: 'text/csv' }),
+        `dissolve-schedule-${s.schedule}${s.zeroTerminalSNR ? '-zsnr' : ''}-T${s.T}.csv`);
+    });
+    $('export-cancel').addEventListener('click', () => { if (running) running.abort(); });
+  }
+
+  // The GIF's size follows the page's processing size until the visitor
+  // picks one.
+  let sizeTouched = false;
+  page.on('ready', (s) => {
+    const sel = $('gif-size');
+    sel.addEventListener('change', () => { sizeTouched = true; });
+    if (!sizeTouched && [...sel.options].some((o) => o.value === String(s.size))) sel.value = String(s.size);
+  });
+
+  wire();
+})();
