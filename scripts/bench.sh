@@ -5,7 +5,8 @@
 #   - the NumPy reference, ../shared/bench/numpy_forward.py beside the clone,
 #     with Debian's /usr/bin/python3 and python3-numpy (installed as root if
 #     missing);
-#   - the page in headless Chromium (web/e2e TestBenchBrowser, tags
+#   - the page in headless Chromium (web/e2e TestBenchBrowser and
+#     TestBenchExport: GIF export time, embed first frame; tags
 #     browser,browserbench): first frame time, fps, frame and kernel times
 #     for size 256/512/1024 x mode closed/markov; TestBenchInstruments:
 #     the same figures with the instruments off and on (rows "page mode
@@ -76,7 +77,7 @@ fi
 
 chromium=$(bash scripts/install-chromium.sh)
 stage "browser figures" "$out/browser.txt" \
-	env CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBench(Browser|Instruments)$' \
+	env CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBench(Browser|Export|Instruments)$' \
 	-count 1 -v -timeout 15m ./web/e2e/
 
 "$GO" run ./scripts/benchtable -native "$out/native.txt" -wasm "$out/wasm.txt" \

@@ -90,10 +90,11 @@ type browserFrames struct {
 }
 
 type browserFigures struct {
-	agent  string
-	ready  map[string]float64 // load ("cold", "warm") → ms
-	frames map[key]browserFrames
-	inst   []string // one sentence per "BENCH browser instruments" line
+	agent   string
+	ready   map[string]float64 // load ("cold", "warm", "embed") → ms
+	frames  map[key]browserFrames
+	exports []string // one sentence per "BENCH browser export" line
+	inst    []string // one sentence per "BENCH browser instruments" line
 }
 
 type report struct {
@@ -209,6 +210,10 @@ func parseBrowser(r io.Reader) browserFigures {
 		case "instruments":
 			kv := keyValues(fields)
 			b.inst = append(b.inst, fmt.Sprintf("%s² %s: %s / %s / %s ms", kv["size"], kv["mode"], kv["js_p50_ms"], kv["js_p95_ms"], kv["js_max_ms"]))
+		case "export":
+			kv := keyValues(fields)
+			b.exports = append(b.exports, fmt.Sprintf("%s export, %s², %s frames: %s ms (budget 5 s); longest wait between progress updates %s ms (budget 200 ms); longest gap between the page's animation frames meanwhile %s ms",
+				strings.ToUpper(kv["kind"]), kv["size"], kv["frames"], kv["ms"], kv["max_progress_gap_ms"], kv["max_raf_gap_ms"]))
 		}
 	}
 	return b
@@ -303,13 +308,16 @@ func (r *report) write(w io.Writer) {
 		fmt.Fprintln(w, "browser kernel = Go's time computing a frame in the page (window.ddpm.perf().kernelMs); frame = interval between drawn frames.")
 	}
 	var ready []string
-	for _, load := range []string{"cold", "warm"} {
+	for _, load := range []string{"cold", "warm", "embed"} {
 		if ms, ok := r.browser.ready[load]; ok {
 			ready = append(ready, fmt.Sprintf("%s %.0f ms", load, ms))
 		}
 	}
 	if len(ready) > 0 {
 		fmt.Fprintf(w, "first frame (navigation → window.ddpm.ready): %s (budget 1 s on localhost)\n", strings.Join(ready, ", "))
+	}
+	for _, e := range r.browser.exports {
+		fmt.Fprintln(w, e)
 	}
 	if len(r.browser.inst) > 0 {
 		fmt.Fprintln(w, "instruments' main-thread time per frame, p50 / p95 / max (web/instruments.js and the Go calls it makes; budget: a frame, 16 ms):")
