@@ -204,9 +204,11 @@ func (c *asyncCall) run(work func() ([]byte, error)) {
 	c.resolve.Invoke(arr)
 }
 
-// yieldToBrowser blocks this goroutine until a setTimeout(0) fires. With
-// every goroutine blocked, the Go runtime returns to the browser, which
-// runs its event loop (input, painting, the other callbacks) first.
+// yieldToBrowser blocks this goroutine until a message posted on a
+// MessageChannel arrives (a setTimeout(0) would do, but nested timeouts are
+// clamped to 4 ms). With every goroutine blocked, the Go runtime returns to
+// the browser, which runs its event loop (input, painting, the other
+// callbacks) before the message.
 func yieldToBrowser() {
 	done := make(chan struct{})
 	var f js.Func
@@ -215,6 +217,12 @@ func yieldToBrowser() {
 		close(done)
 		return nil
 	})
-	js.Global().Call("setTimeout", f, 0)
+	if mc := js.Global().Get("MessageChannel"); mc.Type() == js.TypeFunction {
+		ch := mc.New()
+		ch.Get("port1").Set("onmessage", f)
+		ch.Get("port2").Call("postMessage", nil)
+	} else {
+		js.Global().Call("setTimeout", f, 0)
+	}
 	<-done
 }

@@ -27,6 +27,7 @@
     t: 'integer', T: 'integer', schedule: 'string', betaStart: 'number', betaEnd: 'number',
     zeroTerminalSNR: 'boolean', mode: 'string', playing: 'boolean', speed: 'number',
     seed: 'integer', image: 'string', size: 'integer', lang: 'string',
+    compare: 'string', compareSchedule: 'string',
   };
   const MAX_STRING = 64;
   const T_INTERVAL = 250; // ms between notices of t alone

@@ -37,6 +37,13 @@ func TestBenchExport(t *testing.T) {
 	// reader who has the blog open; the embed load is the one timed.
 	navigate(t, ctx, base+"/index.html?play=0")
 	waitReady(t, ctx)
+	navigate(t, ctx, base+"/index.html?play=0")
+	waitReady(t, ctx)
+	var page *float64
+	evalJSON(t, ctx, `window.benchReadyAt ?? null`, &page)
+	if page != nil {
+		t.Logf("for comparison, the full page (warm): ready after %.0f ms", *page)
+	}
 	navigate(t, ctx, base+"/index.html?embed=1")
 	waitReady(t, ctx)
 	var at *float64
