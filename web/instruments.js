@@ -547,13 +547,7 @@
     for (const p of r.panes) histPanes[p.index] = p;
     nextPane = (nextPane + 1) % r.kinds.length;
     histPanes.length = r.kinds.length;
-    // Until every pane has been seen once, fill the rest now.
-    let missing = false;
-    for (let i = 0; i < histPanes.length; i++) if (!histPanes[i]) missing = true;
-    if (missing) {
-      const all = page.call('instruments', -1);
-      for (const p of all.panes) histPanes[p.index] = p;
-    }
+    // Panes not computed yet are missing for a refresh or two.
     histReport = r;
     drawHistogram(s);
   }
@@ -561,16 +555,18 @@
   function drawHistogram(s) {
     const r = histReport;
     if (!r) return;
+    const panes = histPanes.filter(Boolean);
     const svg = histSvg;
     svg.replaceChildren();
     let yMax = 0.5;
     for (const v of r.normal) yMax = Math.max(yMax, v);
-    for (const p of histPanes) if (p) for (const v of p.density) yMax = Math.max(yMax, v);
+    for (const p of panes) for (const v of p.density) yMax = Math.max(yMax, v);
     yMax = Math.min(yMax * 1.08, 2.5);
     const sc = axes(svg, { x: [r.lo, r.hi], y: [0, yMax], xLabel: 'x' });
     const width = (r.hi - r.lo) / r.bins;
     const centres = r.normal.map((_, i) => r.lo + (i + 0.5) * width);
-    histPanes.forEach((p, k) => {
+    panes.forEach((p) => {
+      const k = p.index;
       let d = '';
       p.density.forEach((v, i) => {
         if (v <= 0) return;
@@ -580,17 +576,18 @@
       });
       svg.append(svgEl('path', { class: `bars pane-${k}`, d }));
     });
-    histPanes.forEach((p, k) => {
-      svg.append(svgEl('path', { class: `curve predicted pane-${k}`, d: pathOf(centres, p.predicted, sc.x, sc.y, 0, yMax) }));
+    panes.forEach((p) => {
+      svg.append(svgEl('path', { class: `curve predicted pane-${p.index}`, d: pathOf(centres, p.predicted, sc.x, sc.y, 0, yMax) }));
     });
     svg.append(svgEl('path', { class: 'curve normal', d: pathOf(centres, r.normal, sc.x, sc.y, 0, yMax) }));
     const items = [{ cls: 'curve normal', label: w('histNormal') }, { cls: 'curve predicted pane-0', label: w('histPredicted') }];
-    histPanes.forEach((p, k) => items.push({ cls: `bars-key pane-${k}`, label: histPanes.length > 1 ? paneName(p.kind, s) : w('histData') }));
+    panes.forEach((p) => items.push({ cls: `bars-key pane-${p.index}`, label: r.kinds.length > 1 ? paneName(p.kind, s) : w('histData') }));
     legend(svg, items, G.x0 + 10, G.y0 + 20);
 
     // Readouts: one row per pane.
     const head = el('tr', {}, ...['colPane', 'colMean', 'colStd', 'colPredStd', 'colKS'].map((k) => text('th', k, { scope: 'col' })));
-    const rows = histPanes.map((p, k) => {
+    const rows = panes.map((p) => {
+      const k = p.index;
       const xs = x0Std();
       const pred = xs === null ? null : Math.sqrt(p.a * p.a * xs * xs + p.b * p.b);
       return el('tr', { class: `pane-row pane-${k}` },
@@ -601,9 +598,9 @@
     histTable.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
 
     const notes = [];
-    notes.push(r.stride > 1 ? w('sampled')(histPanes[0].n, r.stride) : w('allNumbers')(histPanes[0].n));
+    notes.push(r.stride > 1 ? w('sampled')(panes[0].n, r.stride) : w('allNumbers')(panes[0].n));
     notes.push(w('rightWrong')(fmt(r.rightStd, 4), fmt(r.wrongSumStd, 4)));
-    const out = Math.max(...histPanes.map((p) => p.outside));
+    const out = Math.max(...panes.map((p) => p.outside));
     if (out > 0.001) notes.push(w('outside')(fmt(100 * out, 3)));
     const atT = el('p', { class: s.t === s.T ? 'at-t emphasis' : 'at-t', id: 'at-t' });
     atT.textContent = w('atT')(fmt(r.residualSignal, 3), fmt(r.kl, 3));
@@ -862,8 +859,13 @@
     }
     if (!enabled) return;
 
+    // At most one heavy refresh per frame (curves, histogram, spectrum,
+    // formulas, in that order): the others stay stale for the next frame,
+    // so that no frame carries them all (after a new picture, say).
+    let heavy = false;
     const sk = scheduleKey(s);
     if (sk !== curvesKey) {
+      heavy = !relabelAll;
       curvesKey = sk;
       curves = page.call('scheduleCurves');
       const tab = page.call('schedule');
@@ -883,13 +885,15 @@
     // While playing, the readouts refresh a little less often.
     const histEvery = s.playing ? 200 : 100;
     if (frame.changed || s.t !== lastT) histStale = formulasStale = true;
-    if (histStale && seen(histSvg) && (relabelAll || now - lastHistAt > histEvery)) {
+    if (!heavy && histStale && seen(histSvg) && (relabelAll || now - lastHistAt > histEvery)) {
+      heavy = !relabelAll;
       histStale = false;
       lastHistAt = now;
       refreshHistogram(s);
     }
     const specKey = [s.t, s.mode, sk, picKey].join('|');
-    if (specKey !== lastSpecKey && (relabelAll || now - lastSpecAt > 250) && seen(specSvg)) {
+    if (!heavy && specKey !== lastSpecKey && (relabelAll || now - lastSpecAt > 250) && seen(specSvg)) {
+      heavy = !relabelAll;
       lastSpecAt = now;
       lastSpecKey = specKey;
       refreshSpectrum();
@@ -900,7 +904,7 @@
       clearTimeout(stripTimer);
       stripTimer = setTimeout(() => { try { refreshStrip(lastState); } catch (e) { page.showError(e.message); } }, 150);
     }
-    if (formulasStale && seen(formulas) && (relabelAll || now - lastFormulaAt > (s.playing ? 250 : 100))) {
+    if (!heavy && formulasStale && seen(formulas) && (relabelAll || now - lastFormulaAt > (s.playing ? 250 : 100))) {
       formulasStale = false;
       lastFormulaAt = now;
       refreshFormulas(s, r);

@@ -318,7 +318,9 @@ func TestComparePanesShareTheCursor(t *testing.T) {
 	if same, total := samePixels(q[0], q[1]); same > total/2 {
 		t.Errorf("closed form and chain show the same noise (%d of %d)", same, total)
 	}
+	evalJSON(t, ctx, `document.getElementById('hist').scrollIntoView({block: 'center'})`, nil)
 	waitFor(t, ctx, "two rows of readouts", `document.querySelectorAll('#hist-table tbody tr').length === 2`)
+	evalJSON(t, ctx, `window.scrollTo(0, 0)`, nil)
 	var stds []float64
 	evalJSON(t, ctx, `window.dissolvePage.call('instruments', -1).panes.map(p => p.std)`, &stds)
 	if len(stds) != 2 || math.Abs(stds[0]-stds[1]) > 0.02*stds[0] {
