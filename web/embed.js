@@ -60,7 +60,6 @@
       const box = document.getElementById('stopped');
       box.textContent = page.w('embedSandbox');
       box.hidden = false;
-      page.showError(page.w('embedSandbox'));
     }
     if (embedded) embedMode(page);
   });
@@ -96,7 +95,7 @@
     hint.dataset.i18n = 'embedShield';
     hint.textContent = page.w('embedShield');
     shield.append(hint);
-    stageBox.append(shield);
+    if (!opaque) stageBox.append(shield); // with nothing to interact with, no shield
     const raise = () => { shield.hidden = false; };
     shield.addEventListener('click', () => {
       shield.hidden = true;
