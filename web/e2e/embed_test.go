@@ -213,7 +213,7 @@ func TestEmbedCrossOrigin(t *testing.T) {
 		t.Fatal(err)
 	}
 	evalJSON(t, ctx, `new Promise((r) => setTimeout(r, 300))`, nil)
-	paused := ask(t, ctx, `{type: 'ddpm:pause'}`).Data.State
+	paused := ask(t, ctx, `{type: 'ddpm:setState', state: {playing: false, t: 500}}`).Data.State
 	// The canvas may be scrolled into view when it takes the focus, but
 	// the drag itself must not scroll the post: it scrubs t instead.
 	if moved := touchDrag(t, ctx, x-100, y, 200, -200); moved > 50 {
