@@ -42,17 +42,17 @@ var (
 	distErr  error
 )
 
-// buildDist runs scripts/dist.sh once per test binary into a temporary
-// folder and returns it.
+// buildDist runs scripts/dist.sh once per test binary into
+// web/e2e/out/dist (git-ignored, replaced on every run) and returns it.
 func buildDist(t testing.TB) string {
 	t.Helper()
 	distOnce.Do(func() {
-		tmp, err := os.MkdirTemp("", "dissolve-dist-")
+		out, err := filepath.Abs(outDir)
 		if err != nil {
 			distErr = err
 			return
 		}
-		distDir = filepath.Join(tmp, "dist")
+		distDir = filepath.Join(out, "dist")
 		cmd := exec.Command("bash", "scripts/dist.sh")
 		cmd.Dir = repoRoot(t)
 		cmd.Env = append(os.Environ(), "DIST="+distDir)
