@@ -27,6 +27,8 @@ type Game struct {
 	hold     float64   // seconds left to rest on x_0 or x_T before moving on
 	lastTick time.Time // time of the previous Update
 
+	layoutKey string // what the screen shows now, see needsDrawing
+
 	drag    *dragState // an active scrub gesture, or nil
 	screenW int        // width of the screen in the coordinates of touches and the cursor
 
@@ -180,11 +182,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	g.mu.Unlock()
 
-	screen.Fill(background)
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	g.mu.Lock()
 	g.screenW = sw
 	g.mu.Unlock()
+	if !g.needsDrawing(screen, changed, "single", x0.W, x0.H) {
+		g.perf.record(start, kernel, changed)
+		return
+	}
 	scale := math.Min(float64(sw)/float64(x0.W), float64(sh)/float64(x0.H))
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Scale(scale, scale)
@@ -203,6 +208,22 @@ func (g *Game) Draw(screen *ebiten.Image) {
 			g.onFirstFrame()
 		}
 	}
+}
+
+// needsDrawing tells Draw whether the screen must be drawn again. The screen
+// is not cleared between frames (SetScreenClearedEveryFrame(false) in main),
+// so an unchanged picture in an unchanged layout stays as it is, and the
+// background is filled only when the layout changes: in a software WebGL
+// (headless Chromium's SwiftShader) every full-screen pass costs
+// milliseconds.
+func (g *Game) needsDrawing(screen *ebiten.Image, changed bool, layout string, w, h int) bool {
+	key := fmt.Sprintf("%s %dx%d %dx%d", layout, screen.Bounds().Dx(), screen.Bounds().Dy(), w, h)
+	if key != g.layoutKey {
+		g.layoutKey = key
+		screen.Fill(background)
+		return true
+	}
+	return changed
 }
 
 // Layout asks for a screen as large as the canvas in device pixels, so the

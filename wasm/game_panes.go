@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -59,7 +60,10 @@ func (g *Game) drawCompare(screen *ebiten.Image) bool {
 	imgs := v.imgs
 	g.mu.Unlock()
 
-	screen.Fill(background)
+	if !g.needsDrawing(screen, changed, fmt.Sprintf("panes %d", len(imgs)), x0.W, x0.H) {
+		g.perf.record(start, kernel, changed)
+		return true
+	}
 	for i, img := range imgs {
 		op := &ebiten.DrawImageOptions{}
 		op.GeoM.Scale(scale, scale)
