@@ -161,74 +161,90 @@ func (p *Patch) setJSON(key string, v json.RawMessage) error {
 		return &FieldError{Field: key, Allowed: allowedJSON(key), Got: "null"}
 	}
 	switch key {
-	case "t", "T", "size":
+	case "t", "T", "size", "seed":
 		n, err := jsonInt(v)
-		if err != nil {
+		if err != nil || (key == "seed" && (n < 0 || n > MaxSeed)) {
 			return &FieldError{Field: key, Allowed: intRange(key), Got: clip(string(v))}
 		}
-		switch key {
-		case "t":
-			p.Step = &n
-		case "T":
-			p.T = &n
-		default:
-			p.Size = &n
-		}
-	case "seed":
-		n, err := jsonInt(v)
-		if err != nil || n < 0 || n > MaxSeed {
-			return &FieldError{Field: key, Allowed: intRange(key), Got: clip(string(v))}
-		}
-		s := uint32(n)
-		p.Seed = &s
+		p.setInt(key, n)
 	case "betaStart", "betaEnd", "speed":
 		var f float64
 		if err := json.Unmarshal(v, &f); err != nil {
 			return &FieldError{Field: key, Allowed: "a number", Got: clip(string(v))}
 		}
-		switch key {
-		case "betaStart":
-			p.BetaStart = &f
-		case "betaEnd":
-			p.BetaEnd = &f
-		default:
-			p.Speed = &f
-		}
+		p.setFloat(key, f)
 	case "zeroTerminalSNR", "playing":
 		var b bool
 		if err := json.Unmarshal(v, &b); err != nil {
 			return &FieldError{Field: key, Allowed: "true or false", Got: clip(string(v))}
 		}
-		if key == "playing" {
-			p.Playing = &b
-		} else {
-			p.ZeroTerminalSNR = &b
-		}
+		p.setBool(key, b)
 	case "schedule", "mode", "image", "lang", "compare", "compareSchedule":
 		var s string
 		if err := json.Unmarshal(v, &s); err != nil {
 			return &FieldError{Field: key, Allowed: "a string", Got: clip(string(v))}
 		}
-		switch key {
-		case "schedule":
-			p.Schedule = &s
-		case "mode":
-			m := Mode(s)
-			p.Mode = &m
-		case "image":
-			p.Image = &s
-		case "compare":
-			c := Compare(s)
-			p.Compare = &c
-		case "compareSchedule":
-			p.CompareSchedule = &s
-		default:
-			p.Lang = &s
-		}
+		p.setText(key, s)
 	default:
 		return fmt.Errorf("unknown field %q; the fields are %s", clip(key), strings.Join(Fields, ", "))
 	}
 	return nil
+}
+
+// setInt, setFloat, setBool and setText put a value, already read from JSON
+// or from the URL, into the patch field with that public name. Range checks
+// are Apply's.
+func (p *Patch) setInt(name string, n int) {
+	switch name {
+	case "t":
+		p.Step = &n
+	case "T":
+		p.T = &n
+	case "size":
+		p.Size = &n
+	case "seed":
+		s := uint32(n)
+		p.Seed = &s
+	}
+}
+
+func (p *Patch) setFloat(name string, f float64) {
+	switch name {
+	case "betaStart":
+		p.BetaStart = &f
+	case "betaEnd":
+		p.BetaEnd = &f
+	case "speed":
+		p.Speed = &f
+	}
+}
+
+func (p *Patch) setBool(name string, b bool) {
+	switch name {
+	case "playing":
+		p.Playing = &b
+	case "zeroTerminalSNR":
+		p.ZeroTerminalSNR = &b
+	}
+}
+
+func (p *Patch) setText(name, s string) {
+	switch name {
+	case "schedule":
+		p.Schedule = &s
+	case "mode":
+		m := Mode(s)
+		p.Mode = &m
+	case "image":
+		p.Image = &s
+	case "lang":
+		p.Lang = &s
+	case "compare":
+		c := Compare(s)
+		p.Compare = &c
+	case "compareSchedule":
+		p.CompareSchedule = &s
+	}
 }
 
 func allowedJSON(key string) string {

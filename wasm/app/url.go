@@ -66,40 +66,19 @@ func (p *Patch) setQuery(name, v string) error {
 		if err != nil || (name == "seed" && (n < 0 || n > MaxSeed)) {
 			return &FieldError{Field: name, Allowed: intRange(name), Got: fmt.Sprintf("%q", clip(v))}
 		}
-		switch name {
-		case "t":
-			i := int(n)
-			p.Step = &i
-		case "T":
-			i := int(n)
-			p.T = &i
-		case "size":
-			i := int(n)
-			p.Size = &i
-		default:
-			s := uint32(n)
-			p.Seed = &s
-		}
+		p.setInt(name, int(n))
 	case "betaStart", "betaEnd", "speed":
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {
 			return &FieldError{Field: name, Allowed: "a number", Got: fmt.Sprintf("%q", clip(v))}
 		}
-		switch name {
-		case "betaStart":
-			p.BetaStart = &f
-		case "betaEnd":
-			p.BetaEnd = &f
-		default:
-			p.Speed = &f
-		}
+		p.setFloat(name, f)
 	case "playing", "zeroTerminalSNR":
-		var b bool
 		switch v {
 		case "1", "true":
-			b = true
+			p.setBool(name, true)
 		case "0", "false":
-			b = false
+			p.setBool(name, false)
 		default:
 			field := name
 			if name == "playing" {
@@ -107,25 +86,8 @@ func (p *Patch) setQuery(name, v string) error {
 			}
 			return &FieldError{Field: field, Allowed: "0 or 1", Got: fmt.Sprintf("%q", clip(v))}
 		}
-		if name == "playing" {
-			p.Playing = &b
-		} else {
-			p.ZeroTerminalSNR = &b
-		}
-	case "schedule":
-		p.Schedule = &v
-	case "mode":
-		m := Mode(v)
-		p.Mode = &m
-	case "image":
-		p.Image = &v
-	case "lang":
-		p.Lang = &v
-	case "compare":
-		c := Compare(v)
-		p.Compare = &c
-	case "compareSchedule":
-		p.CompareSchedule = &v
+	default:
+		p.setText(name, v)
 	}
 	return nil
 }

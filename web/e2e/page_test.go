@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -58,17 +57,7 @@ func frames(t *testing.T, ctx context.Context, n int) {
 // stage captures the stage iframe (the Ebiten canvas) as an image.
 func stage(t *testing.T, ctx context.Context, name string) *image.RGBA {
 	t.Helper()
-	img, err := png.Decode(bytes.NewReader(screenshot(t, ctx, name, "#stage")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rgba := image.NewRGBA(img.Bounds())
-	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
-		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
-			rgba.Set(x, y, img.At(x, y))
-		}
-	}
-	return rgba
+	return shot(t, ctx, name, "#stage")
 }
 
 // correlation is the Pearson correlation of two captures' grey levels,
