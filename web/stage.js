@@ -21,6 +21,7 @@
   window.dissolveStage = {
     ready: false,
     firstFrame() {
+      performance.mark('first-frame');
       this.ready = true;
       const h = host();
       if (h) h.coreReady(window.dissolveCore);
@@ -91,7 +92,10 @@
     let result;
     try {
       result = await instantiate(go);
+      // Marks for the browser's performance panel: where start-up time goes.
+      performance.mark('instantiated');
       window.dissolveBuiltinFiles = await pictures;
+      performance.mark('pictures');
     } catch (e) {
       stopped(`The simulation could not start: ${e.message || e}`);
       return;

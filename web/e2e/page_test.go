@@ -418,11 +418,13 @@ func TestMarkovScrubsBothWays(t *testing.T) {
 	assertClean(t, ctx, base)
 }
 
-// TestREADMEScreenshot saves the picture the README shows.
+// TestREADMEScreenshot saves the picture the README shows: the picture,
+// its numbers and the controls (UPDATE_README_SCREENSHOT=1 writes it to
+// web/screenshot.png).
 func TestREADMEScreenshot(t *testing.T) {
 	ctx, base := openPage(t, "?play=0&t=250")
 	frames(t, ctx, 5)
-	shot := screenshot(t, ctx, "readme")
+	shot := screenshot(t, ctx, "readme", "main.layout")
 	if os.Getenv("UPDATE_README_SCREENSHOT") == "1" {
 		if err := os.WriteFile(filepath.Join(repoRoot(t), "web", "screenshot.png"), shot, 0o644); err != nil {
 			t.Fatal(err)
