@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -27,24 +28,7 @@ func TestBenchBrowser(t *testing.T) {
 	base := startServer(t, repoRoot(t))
 	ctx := newBrowser(t)
 
-	// Note the moment window.ddpm.ready resolves, in ms since navigation
-	// start (performance.now()), from a setter that sees app.js assign
-	// window.ddpm, before any test code can await it.
-	const readyHook = `(() => {
-		if (window.top !== window) return;
-		let v;
-		Object.defineProperty(window, 'ddpm', {
-			configurable: true, enumerable: true,
-			get() { return v; },
-			set(x) {
-				v = x;
-				if (x && x.ready) x.ready.then(() => { window.benchReadyAt = performance.now(); });
-			},
-		});
-	})()`
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: readyHook}); err != nil {
-		t.Fatal(err)
-	}
+	timeReady(t, ctx)
 	version, err := chromedp.CallBrowser(ctx, browser.GetVersion, cdp.Empty{})
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +82,29 @@ func TestBenchBrowser(t *testing.T) {
 }
 
 // emit prints one "BENCH browser ..." line on stdout for scripts/benchtable.
+// timeReady makes every later page of ctx note the moment window.ddpm.ready
+// resolves, in ms since navigation start (performance.now()), as
+// window.benchReadyAt: a setter sees app.js assign window.ddpm, before any
+// test code can await it.
+func timeReady(t *testing.T, ctx context.Context) {
+	t.Helper()
+	const readyHook = `(() => {
+		if (window.top !== window) return;
+		let v;
+		Object.defineProperty(window, 'ddpm', {
+			configurable: true, enumerable: true,
+			get() { return v; },
+			set(x) {
+				v = x;
+				if (x && x.ready) x.ready.then(() => { window.benchReadyAt = performance.now(); });
+			},
+		});
+	})()`
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: readyHook}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func emit(t *testing.T, format string, args ...any) {
 	t.Helper()
 	fmt.Printf("BENCH browser "+format+"\n", args...)

@@ -4,9 +4,6 @@ package e2e
 
 import (
 	"testing"
-
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/chromedp"
 )
 
 // TestBenchExport measures, for make bench (scripts/benchtable folds its
@@ -19,20 +16,8 @@ func TestBenchExport(t *testing.T) {
 	base := startServer(t, repoRoot(t))
 	ctx := newBrowser(t)
 
-	// Embed mode, first frame: ms from navigation start to ready, noted by
-	// a setter that sees app.js assign window.ddpm (as TestBenchBrowser).
-	const readyHook = `(() => {
-		if (window.top !== window) return;
-		let v;
-		Object.defineProperty(window, 'ddpm', {
-			configurable: true, enumerable: true,
-			get() { return v; },
-			set(x) { v = x; if (x && x.ready) x.ready.then(() => { window.benchReadyAt = performance.now(); }); },
-		});
-	})()`
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: readyHook}); err != nil {
-		t.Fatal(err)
-	}
+	// Embed mode, first frame: ms from navigation start to ready.
+	timeReady(t, ctx)
 	// A first load warms the HTTP cache and the compiled code, as for a
 	// reader who has the blog open; the embed load is the one timed.
 	navigate(t, ctx, base+"/index.html?play=0")
