@@ -72,6 +72,9 @@ func (b *bridge) install(core js.Value) {
 	b.export(core, "stats", func(args []js.Value) (any, error) {
 		return b.game.eng.Stats(), nil
 	})
+	b.export(core, "liveStats", func(args []js.Value) (any, error) {
+		return b.game.eng.LiveStats(), nil
+	})
 	b.export(core, "perf", func(args []js.Value) (any, error) {
 		return b.game.perf.report(), nil
 	})

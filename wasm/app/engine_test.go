@@ -143,3 +143,28 @@ func TestJSFloatJSON(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+func TestLiveStatsSampleTheFrame(t *testing.T) {
+	for _, size := range []int{64, 512} {
+		e := newEngine(t, "")
+		s := e.State()
+		s.Size, s.Step = size, 300
+		if err := e.SetState(s); err != nil {
+			t.Fatal(err)
+		}
+		full, live := e.Stats(), e.LiveStats()
+		n := 3 * e.X0().N()
+		stride := app.SampleStride(n)
+		if want := (n + stride - 1) / stride; live.N != want || live.N > app.MaxSampled {
+			t.Errorf("size %d: live stats read %d numbers of %d, want %d", size, live.N, n, want)
+		}
+		core := func(f app.FrameStats) [5]app.JSFloat { return [5]app.JSFloat{f.Mean, f.Std, f.Min, f.Max, f.KS} }
+		if size == 64 && core(live) != core(full) {
+			t.Errorf("size 64 is read whole, but live %+v != full %+v", live, full)
+		}
+		// Sampling error: a wrong sample (one channel only, say) is far off.
+		if math.Abs(float64(live.Mean-full.Mean)) > 0.01 || math.Abs(float64(live.Std-full.Std)) > 0.01 || math.Abs(float64(live.KS-full.KS)) > 0.01 {
+			t.Errorf("size %d: live %+v too far from full %+v", size, live, full)
+		}
+	}
+}
