@@ -164,3 +164,30 @@ func TestWasmMissing(t *testing.T) {
 	}
 	screenshot(t, ctx, "wasm-missing")
 }
+
+// TestDropUpload: a picture dropped on the page, or on the canvas, becomes
+// x_0 (the same path as the file picker, through a real DataTransfer).
+func TestDropUpload(t *testing.T) {
+	ctx, base := openPage(t, "?play=0&t=0")
+	drop := func(target string) string {
+		var image string
+		evalJSON(t, ctx, `(async () => {
+			const blob = await (await fetch('/web/e2e/testdata/stripes.png')).blob();
+			const dt = new DataTransfer();
+			dt.items.add(new File([blob], 'stripes.png', {type: 'image/png'}));
+			const doc = `+target+`;
+			await ddpm.setState({image: 'gradient'});
+			doc.body.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+			for (let i = 0; i < 600 && ddpm.getState().image !== 'upload'; i++) await new Promise(r => requestAnimationFrame(r));
+			return ddpm.getState().image;
+		})()`, &image)
+		return image
+	}
+	if got := drop("document"); got != "upload" {
+		t.Errorf("after a drop on the page: image = %q, want upload", got)
+	}
+	if got := drop("document.getElementById('stage').contentDocument"); got != "upload" {
+		t.Errorf("after a drop on the canvas: image = %q, want upload", got)
+	}
+	assertClean(t, ctx, base)
+}
