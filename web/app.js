@@ -291,6 +291,7 @@
       if (![...$('image').options].some((o) => o.value === s.image)) fillImages();
       $('image').value = s.image;
       ensureOption($('size'), s.size);
+      shapeStage(s, r);
       clearTimeout(urlTimer);
       urlTimer = setTimeout(updateURL, 300);
     }
@@ -305,6 +306,15 @@
     }
     frame.changed = force;
     emit('frame', frame);
+  }
+
+  // shapeStage gives the stage box the shape of its content: the picture's
+  // aspect, times the number of panes a comparison puts side by side.
+  const PANES = { none: 1, schedules: 2, modes: 2, wrongsum: 2, normalise: 3 };
+  function shapeStage(s, r) {
+    const panes = PANES[s.compare] || 1;
+    const aspect = (panes * r.width) / Math.max(1, r.height);
+    $('stage-box').style.setProperty('--stage-aspect', String(Math.min(4, Math.max(0.25, aspect))));
   }
 
   function updateURL() {
