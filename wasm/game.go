@@ -27,7 +27,8 @@ type Game struct {
 	hold     float64   // seconds left to rest on x_0 or x_T before moving on
 	lastTick time.Time // time of the previous Update
 
-	layoutKey string // what the screen shows now, see needsDrawing
+	layoutKey string   // what the canvas shows now, see present
+	draws     []drawOp // the pictures DrawFinalScreen puts on the canvas
 
 	drag    *dragState // an active scrub gesture, or nil
 	screenW int        // width of the screen in the coordinates of touches and the cursor
@@ -186,20 +187,11 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.mu.Lock()
 	g.screenW = sw
 	g.mu.Unlock()
-	if !g.needsDrawing(screen, changed, "single", x0.W, x0.H) {
-		g.perf.record(start, kernel, changed)
-		return
-	}
 	scale := math.Min(float64(sw)/float64(x0.W), float64(sh)/float64(x0.H))
-	op := &ebiten.DrawImageOptions{}
-	op.GeoM.Scale(scale, scale)
-	op.GeoM.Translate((float64(sw)-scale*float64(x0.W))/2, (float64(sh)-scale*float64(x0.H))/2)
-	if scale >= 1 {
-		op.Filter = ebiten.FilterNearest
-	} else {
-		op.Filter = ebiten.FilterLinear
-	}
-	screen.DrawImage(g.img, op)
+	var geo ebiten.GeoM
+	geo.Scale(scale, scale)
+	geo.Translate((float64(sw)-scale*float64(x0.W))/2, (float64(sh)-scale*float64(x0.H))/2)
+	g.present(screen, changed, "single", []drawOp{{img: g.img, geo: geo, scale: scale}})
 
 	g.perf.record(start, kernel, changed)
 	if !g.drawnOK {
@@ -210,20 +202,53 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 }
 
-// needsDrawing tells Draw whether the screen must be drawn again. The screen
-// is not cleared between frames (SetScreenClearedEveryFrame(false) in main),
-// so an unchanged picture in an unchanged layout stays as it is, and the
-// background is filled only when the layout changes: in a software WebGL
-// (headless Chromium's SwiftShader) every full-screen pass costs
-// milliseconds.
-func (g *Game) needsDrawing(screen *ebiten.Image, changed bool, layout string, w, h int) bool {
-	key := fmt.Sprintf("%s %dx%d %dx%d", layout, screen.Bounds().Dx(), screen.Bounds().Dy(), w, h)
+// drawOp is one picture to put on the canvas: where, in screen
+// coordinates, and at which scale from picture pixels to screen pixels.
+type drawOp struct {
+	img   *ebiten.Image
+	geo   ebiten.GeoM
+	scale float64
+}
+
+// present records what the canvas shows. The pictures go straight to the
+// final screen in DrawFinalScreen: one pass over the canvas a frame, where
+// drawing into Ebiten's offscreen and copying that would be two (in a
+// software WebGL, as headless Chromium's SwiftShader, each costs
+// milliseconds). Ebiten presents a frame only when its offscreen was
+// modified lately, so a change of picture or layout touches one pixel of
+// the (otherwise unused) offscreen; a paused picture costs nothing.
+func (g *Game) present(screen *ebiten.Image, changed bool, layout string, ops []drawOp) {
+	key := fmt.Sprintf("%s %dx%d", layout, screen.Bounds().Dx(), screen.Bounds().Dy())
+	for _, op := range ops {
+		key += fmt.Sprintf(" %p", op.img)
+	}
 	if key != g.layoutKey {
 		g.layoutKey = key
-		screen.Fill(background)
-		return true
+		changed = true
 	}
-	return changed
+	g.draws = ops
+	if changed {
+		screen.Set(0, 0, background)
+	}
+}
+
+// DrawFinalScreen implements ebiten.FinalScreenDrawer: it draws the
+// pictures recorded by Draw onto the canvas, magnified with nearest-
+// neighbour sampling (every pixel of x_0 stays a crisp square) and reduced
+// with linear filtering.
+func (g *Game) DrawFinalScreen(screen ebiten.FinalScreen, offscreen *ebiten.Image, geoM ebiten.GeoM) {
+	defer g.recoverTo("draw")
+	for _, d := range g.draws {
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM = d.geo
+		op.GeoM.Concat(geoM)
+		if d.scale*geoM.Element(0, 0) >= 1 {
+			op.Filter = ebiten.FilterNearest
+		} else {
+			op.Filter = ebiten.FilterLinear
+		}
+		screen.DrawImage(d.img, op)
+	}
 }
 
 // Layout asks for a screen as large as the canvas in device pixels, so the

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"fmt"
 	"math"
 	"time"
 
@@ -60,20 +59,13 @@ func (g *Game) drawCompare(screen *ebiten.Image) bool {
 	imgs := v.imgs
 	g.mu.Unlock()
 
-	if !g.needsDrawing(screen, changed, fmt.Sprintf("panes %d", len(imgs)), x0.W, x0.H) {
-		g.perf.record(start, kernel, changed)
-		return true
-	}
+	ops := make([]drawOp, len(imgs))
 	for i, img := range imgs {
-		op := &ebiten.DrawImageOptions{}
-		op.GeoM.Scale(scale, scale)
-		op.GeoM.Translate(math.Round(rects[i].X*float64(sw)), math.Round(rects[i].Y*float64(sh)))
-		op.Filter = ebiten.FilterLinear
-		if scale >= 1 {
-			op.Filter = ebiten.FilterNearest
-		}
-		screen.DrawImage(img, op)
+		ops[i] = drawOp{img: img, scale: scale}
+		ops[i].geo.Scale(scale, scale)
+		ops[i].geo.Translate(math.Round(rects[i].X*float64(sw)), math.Round(rects[i].Y*float64(sh)))
 	}
+	g.present(screen, changed, "panes", ops)
 	g.perf.record(start, kernel, changed)
 	if !g.drawnOK {
 		g.drawnOK = true

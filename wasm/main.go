@@ -42,7 +42,7 @@ func main() {
 	js.Global().Set("dissolveCore", core)
 
 	ebiten.SetTPS(ebiten.SyncWithFPS)
-	ebiten.SetScreenClearedEveryFrame(false) // Draw repaints only what changed
+	ebiten.SetScreenClearedEveryFrame(false) // the offscreen is unused: see Game.present
 	ebiten.SetRunnableOnUnfocused(true)
 	if err := ebiten.RunGameWithOptions(game, &ebiten.RunGameOptions{InitUnfocused: true}); err != nil {
 		reportError("the animation stopped: " + err.Error())
