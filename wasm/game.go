@@ -43,11 +43,10 @@ type Game struct {
 }
 
 type dragState struct {
-	touch      ebiten.TouchID
-	mouse      bool
-	startX     int
-	startStep  int
-	wasPlaying bool
+	touch     ebiten.TouchID
+	mouse     bool
+	startX    int
+	startStep int
 }
 
 // holdSeconds is how long the loop rests at each end.
@@ -152,15 +151,15 @@ func (g *Game) scrub() {
 func (g *Game) startDrag(d *dragState) {
 	s := g.eng.State()
 	d.startStep = s.Step
-	d.wasPlaying = s.Playing
 	g.drag = d
 }
 
+// background is the page's own dark grey (web/style.css --bg's neighbour).
 var background = color.RGBA{0x11, 0x13, 0x18, 0xff}
 
-// Draw writes x_t into the picture when it changed and fits the picture to
-// the screen, magnified with nearest-neighbour sampling so that every pixel
-// of x_0 (the lesson's 3·H·W numbers) stays visible.
+// Draw brings the picture's texture up to date with x_t (one WritePixels
+// when t, the picture or the noise changed) and records where it goes on
+// the canvas; DrawFinalScreen puts it there.
 func (g *Game) Draw(screen *ebiten.Image) {
 	defer g.recoverTo("draw")
 	if g.drawCompare(screen) {
