@@ -401,8 +401,10 @@ func TestParseStripOptions(t *testing.T) {
 // TestScheduleCSV checks the CSV against values derived here: β from the
 // linspace formula, ᾱ as a product in big.Float, the lesson's printed ᾱ_T,
 // and the other columns from their definitions.
-func TestScheduleCSV(t *testing.T) {
-	s, err := diffusion.NewSchedule(diffusion.LessonConfig())
+// scheduleCSV writes the schedule of c as CSV and parses it back.
+func scheduleCSV(t *testing.T, c diffusion.Config) (*diffusion.Schedule, [][]string) {
+	t.Helper()
+	s, err := diffusion.NewSchedule(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,6 +416,11 @@ func TestScheduleCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, rows
+}
+
+func TestScheduleCSV(t *testing.T) {
+	s, rows := scheduleCSV(t, diffusion.LessonConfig())
 	if !slices.Equal(rows[0], app.CSVColumns) || len(rows) != 1002 {
 		t.Fatalf("header %v, %d rows; want %v and 1 + 1001", rows[0], len(rows), app.CSVColumns)
 	}
@@ -426,6 +433,7 @@ func TestScheduleCSV(t *testing.T) {
 		r := rows[step+1]
 		v := make([]float64, 8)
 		for i, f := range r {
+			var err error
 			if v[i], err = strconv.ParseFloat(f, 64); err != nil {
 				t.Fatalf("t = %d column %s: %v", step, app.CSVColumns[i], err)
 			}
@@ -469,18 +477,7 @@ func TestScheduleCSV(t *testing.T) {
 func TestScheduleCSVZeroTerminalSNR(t *testing.T) {
 	c := diffusion.LessonConfig()
 	c.ZeroTerminalSNR = true
-	s, err := diffusion.NewSchedule(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := app.WriteScheduleCSV(&buf, s); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, rows := scheduleCSV(t, c)
 	last := rows[len(rows)-1]
 	if last[1] != "1" || last[3] != "0" || last[6] != "0" {
 		t.Errorf("t = T under zero terminal SNR: %v; want β = 1, ᾱ = 0, SNR = 0", last)
