@@ -1,6 +1,10 @@
 package diffusion
 
-import "math"
+import (
+	"math"
+	"math/bits"
+	"slices"
+)
 
 // Trajectory is one run of the Markov chain x_0 → x_1 → … → x_T, with fresh
 // noise at every step, that can be read at any t in any order: the same
@@ -20,9 +24,11 @@ import "math"
 // ᾱ_t underflows or is exactly 0 under zero terminal SNR.)
 //
 // The trajectory is a Brownian-bridge tree over the steps 0..T: the root is
-// n_T = √(1 − ᾱ_T)·z_T; the midpoint m = ⌊(a+b)/2⌋ of an interval [a, b]
-// whose ends are known is drawn from the bridge, which is DDPM's posterior
-// q(x_{t−1} | x_t, x_0) generalised to any three steps a < m < b:
+// n_T = √(1 − ᾱ_T)·z_T; an interval [a, b] whose ends are known is split at
+// the step m in (a, b) with the most trailing zero bits (the multiple of the
+// largest power of two inside it: 512 for [0, 1000], then 256 and 768, …),
+// drawn from the bridge, which is DDPM's posterior q(x_{t−1} | x_t, x_0)
+// generalised to any three steps a < m < b:
 //
 //	n_m = A·n_a + B·n_b + S·z_m,
 //	A = √ρ_am·(1 − ρ_mb)/(1 − ρ_ab),  B = √ρ_mb·(1 − ρ_am)/(1 − ρ_ab),
@@ -34,30 +40,47 @@ import "math"
 // chain's. Under zero terminal SNR ρ_{mT} = 0, so B = 0 for intervals ending
 // at T and x_T = z_T is independent of the past, as it must be.
 //
+// Splitting at powers of two makes the ancestors of a multiple of 2^k
+// multiples of 2^k themselves: a player that reads every second (fourth, …)
+// step walks a tree of half (a quarter, …) the size, and pays about one node
+// a frame instead of about log₂ of the stride.
+//
 // # Cost
 //
-// The frames n on the path from the root to the last t asked are kept
-// (memory: depth × frame, depth at most ⌈log₂T⌉ + 1: 11 frames for T = 1000,
-// 15 for T = 10000, of 3·W·H·4 bytes each: 35 MB at 512², 138 MB at 1024²
-// for T = 1000), plus x_0. Moving to t ± 1
-// recomputes only the nodes below the point where the paths part: one
-// bridge pass (noise + combine) per step on average when stepping through
-// all t, at most depth passes for a jump. Every node is always computed from
-// the same parents with the same float32 operations (products rounded
-// before sums, no fused multiply-add), so cached and fresh results agree
-// bit for bit.
+// Computed nodes n are kept in a cache: always the path from the root to
+// the last t read (depth at most ⌈log₂T⌉ + 1 nodes: 11 for T = 1000, 15 for
+// T = 10000), and, up to SetCacheFrames, nodes that Prefetch computed ahead
+// of time. A node is a frame of 3·W·H float32s: 3 MB at 512², 12 MB at
+// 1024². Moving to t ± 1 recomputes only the nodes below the point where
+// the paths part: one bridge pass (noise + combine) per step on average
+// when stepping through all t, at most depth passes for a jump. Every node
+// is always computed from the same parents with the same float32 operations
+// (products rounded before sums, no fused multiply-add), so cached,
+// prefetched and fresh results agree bit for bit.
 type Trajectory struct {
 	s     *Schedule
 	x0    []float32
 	noise Noise
 	last  int // T
+	depth int // the longest root-to-node path
 
 	lo, hi     []int32   // interval ends of node m (hi = -1 for the root)
 	ca, cb, cs []float32 // A, B, S of node m
 
-	path   []int       // nodes on the cached root-to-node path
-	frames [][]float32 // frames[k] holds n of path[k]
-	want   []int       // scratch
+	cache []cachedNode // computed nodes, at most limit (but never fewer than depth)
+	limit int
+	clock uint64 // counts reads and prefetches, for least-recently-used eviction
+	nodes int    // bridge passes so far
+	path  []int  // nodes on the path to the last t read, root first
+	want  []int  // scratch
+	keep  []int  // scratch: nodes Prefetch must not evict
+}
+
+// cachedNode is a computed node: n_m, and when it was last needed.
+type cachedNode struct {
+	m    int
+	n    []float32
+	used uint64
 }
 
 // TrajectoryStream returns the Noise stream that supplies z_t, the fresh
@@ -76,16 +99,36 @@ func NewTrajectory(s *Schedule, x0 []float32, seed uint64) *Trajectory {
 	}
 	tr.lo[T], tr.hi[T] = 0, -1
 	tr.cs[T] = float32(math.Sqrt(s.oneMinus[T]))
-	tr.split(0, T)
+	tr.depth = 1 + tr.split(0, T)
+	tr.limit = tr.depth
 	return tr
 }
 
-// split sets up the nodes strictly inside [a, b].
-func (tr *Trajectory) split(a, b int) {
-	if b-a < 2 {
-		return
+// splitPoint returns the step in (a, b), b ≥ a+2, with the most trailing
+// zero bits. Of lo = a+1 .. hi = b−1, let d be the highest bit where lo and
+// hi differ (set in hi, clear in lo): if lo's bits d..0 are all zero, lo is
+// the answer, else it is hi with bits d−1..0 cleared. (Exactly one number
+// in the range has the most trailing zeros: of any two multiples of 2^k in
+// a row, one is a multiple of 2^(k+1).)
+func splitPoint(a, b int) int {
+	lo, hi := uint(a+1), uint(b-1)
+	if lo == hi {
+		return int(lo)
 	}
-	m := (a + b) / 2
+	d := uint(bits.Len(lo^hi) - 1)
+	if lo&(1<<(d+1)-1) == 0 {
+		return int(lo)
+	}
+	return int(hi &^ (1<<d - 1))
+}
+
+// split sets up the nodes strictly inside [a, b] and returns the depth of
+// the subtree below [a, b].
+func (tr *Trajectory) split(a, b int) int {
+	if b-a < 2 {
+		return 0
+	}
+	m := splitPoint(a, b)
 	ram, vam := tr.s.ratio(a, m)
 	rmb, vmb := tr.s.ratio(m, b)
 	_, vab := tr.s.ratio(a, b) // ≥ β_b > 0
@@ -93,8 +136,7 @@ func (tr *Trajectory) split(a, b int) {
 	tr.ca[m] = float32(math.Sqrt(ram) * (vmb / vab))
 	tr.cb[m] = float32(math.Sqrt(rmb) * (vam / vab))
 	tr.cs[m] = float32(math.Sqrt(vam / vab * vmb))
-	tr.split(a, m)
-	tr.split(m, b)
+	return 1 + max(tr.split(a, m), tr.split(m, b))
 }
 
 // nodePath returns the nodes from the root down to t (1..T).
@@ -102,7 +144,7 @@ func (tr *Trajectory) nodePath(t int, dst []int) []int {
 	dst = append(dst[:0], tr.last)
 	a, b := 0, tr.last
 	for m := tr.last; m != t; {
-		m = (a + b) / 2
+		m = splitPoint(a, b)
 		dst = append(dst, m)
 		if t < m {
 			b = m
@@ -113,47 +155,120 @@ func (tr *Trajectory) nodePath(t int, dst []int) []int {
 	return dst
 }
 
-// frameOf returns the cached frame of node m, an ancestor on the path, or nil
-// for m = 0 (n_0 = 0).
-func (tr *Trajectory) frameOf(m int) []float32 {
-	for k, node := range tr.path {
-		if node == m {
-			return tr.frames[k]
+// SetCacheFrames lets the cache hold up to n computed nodes (frames of
+// 3·W·H float32s). It never holds fewer than the longest root-to-node path
+// (11 for T = 1000), the default; more room lets Prefetch work ahead.
+func (tr *Trajectory) SetCacheFrames(n int) {
+	tr.limit = max(n, tr.depth)
+	if len(tr.cache) > tr.limit {
+		tr.keep = append(tr.keep[:0], tr.path...)
+		for len(tr.cache) > tr.limit {
+			tr.cache = slices.Delete(tr.cache, tr.victim(), tr.victim()+1)
+		}
+	}
+}
+
+// CachedFrames returns how many nodes the cache holds now.
+func (tr *Trajectory) CachedFrames() int { return len(tr.cache) }
+
+// Computed returns how many nodes have been computed so far (bridge passes,
+// each one frame of fresh noise): the cost of the reads and prefetches.
+func (tr *Trajectory) Computed() int { return tr.nodes }
+
+// find returns the cached n_m and marks it used, or nil.
+func (tr *Trajectory) find(m int) []float32 {
+	for i := range tr.cache {
+		if tr.cache[i].m == m {
+			tr.cache[i].used = tr.clock
+			return tr.cache[i].n
 		}
 	}
 	return nil
+}
+
+// victim returns the index of the least recently used cached node that is
+// not in tr.keep, or -1.
+func (tr *Trajectory) victim() int {
+	v := -1
+	for i, c := range tr.cache {
+		if (v < 0 || c.used < tr.cache[v].used) && !slices.Contains(tr.keep, c.m) {
+			v = i
+		}
+	}
+	return v
+}
+
+// compute computes node m, whose parents are cached, into a free frame or
+// the frame of the least recently used node outside tr.keep, and returns
+// n_m; nil if the cache is full of nodes in tr.keep. If w is not nil it
+// also writes the RGBA words of x = a·x_0 + n_m (see bridge).
+func (tr *Trajectory) compute(m int, w []uint32, a float32) []float32 {
+	var na, nb []float32
+	if tr.lo[m] > 0 {
+		na = tr.find(int(tr.lo[m]))
+	}
+	if tr.hi[m] > 0 {
+		nb = tr.find(int(tr.hi[m]))
+	}
+	i := len(tr.cache)
+	if i < tr.limit {
+		tr.cache = append(tr.cache, cachedNode{n: make([]float32, len(tr.x0))})
+	} else if i = tr.victim(); i < 0 {
+		return nil
+	}
+	c := &tr.cache[i]
+	c.m, c.used = m, tr.clock
+	tr.nodes++
+	tr.bridge(m, c.n, na, nb, w, a)
+	return c.n
 }
 
 // noiseAt returns n_t (1..T), computing the nodes missing from the cache. If
 // w is not nil and n_t itself has to be computed, it also writes the RGBA
 // words of x_t = a·x_0 + n_t to w in the same pass, and reports true.
 func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote bool) {
+	tr.clock++
 	tr.want = tr.nodePath(t, tr.want)
-	k := 0
-	for k < len(tr.path) && k < len(tr.want) && tr.path[k] == tr.want[k] {
-		k++
-	}
-	tr.path = tr.path[:k]
-	for ; k < len(tr.want); k++ {
-		m := tr.want[k]
-		if k == len(tr.frames) {
-			tr.frames = append(tr.frames, make([]float32, len(tr.x0)))
-		}
-		var na, nb []float32
-		if tr.lo[m] > 0 {
-			na = tr.frameOf(int(tr.lo[m]))
-		}
-		if tr.hi[m] > 0 {
-			nb = tr.frameOf(int(tr.hi[m]))
+	tr.path, tr.want = tr.want, tr.path
+	tr.keep = append(tr.keep[:0], tr.path...)
+	for k, m := range tr.path {
+		if n = tr.find(m); n != nil {
+			continue
 		}
 		var out []uint32
-		if k == len(tr.want)-1 {
+		if k == len(tr.path)-1 {
 			out, wrote = w, w != nil
 		}
-		tr.bridge(m, tr.frames[k], na, nb, out, a)
-		tr.path = append(tr.path, m)
+		n = tr.compute(m, out, a) // the cache has room for a whole path
 	}
-	return tr.frames[len(tr.path)-1], wrote
+	return n, wrote
+}
+
+// Prefetch computes one node that reading the steps ts, in that order, will
+// need and the cache lacks, and reports whether it did; false means every
+// node they need is cached, or the cache is full of nodes that the last
+// step read or ts need. A player calls it with the steps of its next frames
+// while it has time to spare, so that reading them later costs (almost)
+// nothing. To make room it evicts the least recently used node that neither
+// the last step read nor ts[0..i] need, where ts[i] is the step it works
+// for: nearer steps come first.
+func (tr *Trajectory) Prefetch(ts ...int) bool {
+	tr.clock++
+	tr.keep = append(tr.keep[:0], tr.path...)
+	for _, t := range ts {
+		if t < 1 || t > tr.last {
+			continue
+		}
+		tr.want = tr.nodePath(t, tr.want)
+		tr.keep = append(tr.keep, tr.want...)
+		for _, m := range tr.want {
+			if tr.find(m) != nil {
+				continue
+			}
+			return tr.compute(m, nil, 0) != nil
+		}
+	}
+	return false
 }
 
 // bridge sets dst = n_m = (A·na + B·nb) + S·z_m, a nil na or nb standing for

@@ -41,7 +41,7 @@ func TestTrajectoryMarginals(t *testing.T) {
 	}
 	s := mustSchedule(t, diffusion.LessonConfig())
 	x0 := planarPicture(side)
-	tr := diffusion.NewTrajectory(s, x0, 2024)
+	tr := diffusion.NewTrajectory(s, x0, 2026)
 	xt := make([]float32, len(x0))
 	for _, tt := range []int{1, 10, 100, 500, 1000} {
 		tr.At(tt, xt)
@@ -232,7 +232,7 @@ func TestTrajectoryGolden(t *testing.T) {
 		tr.At(tt, buf)
 		all = append(all, buf...)
 	}
-	const want uint64 = 0x36c3a67a1a495b3d
+	const want uint64 = 0xd328cf350e93d0c2
 	if got := checksum(all); got != want {
 		t.Errorf("checksum %#x, want %#x", got, want)
 	}
@@ -260,5 +260,78 @@ func TestTrajectoryExtremeSchedulesFinite(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Prefetching changes no bits: a trajectory that works ahead (with any
+// cache size) reads the same frames as a fresh one, and never holds more
+// nodes than allowed.
+func TestTrajectoryPrefetchBitIdentical(t *testing.T) {
+	s := mustSchedule(t, diffusion.LessonConfig())
+	x0 := planarPicture(8)
+	buf := make([]float32, len(x0))
+	fresh := func(tt int) uint64 {
+		diffusion.NewTrajectory(s, x0, 5).At(tt, buf)
+		return checksum(buf)
+	}
+	for _, frames := range []int{0, 12, 16, 40} {
+		tr := diffusion.NewTrajectory(s, x0, 5)
+		tr.SetCacheFrames(frames)
+		limit := max(frames, 11) // 11: the longest path for T = 1000
+		rng := rand.New(rand.NewPCG(3, uint64(frames)))
+		for range 300 {
+			ahead := []int{rng.IntN(s.T) + 1, rng.IntN(s.T) + 1, rng.IntN(s.T) + 1}
+			for range rng.IntN(6) {
+				tr.Prefetch(ahead...)
+			}
+			if n := tr.CachedFrames(); n > limit {
+				t.Fatalf("cache of %d frames holds %d", frames, n)
+			}
+			tt := ahead[rng.IntN(len(ahead))]
+			tr.At(tt, buf)
+			if got := checksum(buf); got != fresh(tt) {
+				t.Fatalf("cache %d: x_%d differs after prefetching", frames, tt)
+			}
+		}
+	}
+}
+
+// A player that reads every fourth step pays one node a read (the tree
+// splits at powers of two), and with room in the cache, prefetching the
+// next reads leaves nothing for the reads themselves to compute.
+func TestTrajectoryPrefetchWorksAhead(t *testing.T) {
+	s := mustSchedule(t, diffusion.LessonConfig())
+	x0 := planarPicture(4)
+	buf := make([]float32, len(x0))
+	tr := diffusion.NewTrajectory(s, x0, 1)
+	for tt := 4; tt <= s.T; tt += 4 {
+		tr.At(tt, buf)
+	}
+	if got := tr.Computed(); got != s.T/4 {
+		t.Errorf("reading the 250 multiples of 4 computed %d nodes, want 250", got)
+	}
+
+	tr = diffusion.NewTrajectory(s, x0, 1)
+	tr.SetCacheFrames(24)
+	for tt := 2; tt+8 <= s.T; tt += 2 {
+		for tr.Prefetch(tt+2, tt+4, tt+6, tt+8) {
+		}
+		before := tr.Computed()
+		tr.At(tt+2, buf)
+		if tt > 2 && tr.Computed() != before {
+			t.Fatalf("reading %d after prefetching it computed %d nodes", tt+2, tr.Computed()-before)
+		}
+	}
+
+	// With no room beyond the path being read, Prefetch cannot work ahead
+	// and says so.
+	tr = diffusion.NewTrajectory(s, x0, 1)
+	tr.At(1, buf) // the path to 1 is 11 nodes long, the whole cache
+	if tr.Prefetch(999) {
+		t.Error("Prefetch computed a node in a full cache")
+	}
+	tr.At(1, buf)
+	if tr.Computed() != 11 {
+		t.Errorf("the path to 1 was recomputed: %d nodes", tr.Computed())
 	}
 }
