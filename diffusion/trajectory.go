@@ -284,14 +284,13 @@ func (tr *Trajectory) bridge(m int, dst, na, nb []float32, w []uint32, a float32
 	segment := func(lo, hi int) {
 		for off := lo; off < hi; off += len(buf) {
 			z := buf[:min(len(buf), hi-off)]
-			fillFrom(z, key, uint64(off))
 			d := dst[off : off+len(z)]
+			if na != nil && nb != nil { // most nodes: noise and sum in one loop
+				fillBridge(d, na[off:off+len(z)], nb[off:off+len(z)], A, B, S, key, uint64(off))
+				continue
+			}
+			fillFrom(z, key, uint64(off))
 			switch {
-			case na != nil && nb != nil:
-				a, b := na[off:off+len(z)], nb[off:off+len(z)]
-				for i := range z {
-					d[i] = float32(float32(A*a[i])+float32(B*b[i])) + float32(S*z[i])
-				}
 			case nb != nil:
 				b := nb[off : off+len(z)]
 				for i := range z {

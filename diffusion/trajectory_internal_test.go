@@ -1,6 +1,7 @@
 package diffusion
 
 import (
+	"math"
 	"math/bits"
 	"testing"
 )
@@ -61,6 +62,30 @@ func TestNodePathStrides(t *testing.T) {
 				if bits.TrailingZeros(uint(m)) < tz {
 					t.Fatalf("T=%d: path to %d passes %d", T, step, m)
 				}
+			}
+		}
+	}
+}
+
+// fillBridge gives the bits of fillFrom followed by the bridge's sum, from
+// any first index, for any length (odd ones and ones past a block).
+func TestFillBridgeMatchesFillThenSum(t *testing.T) {
+	const A, B, S = float32(0.7), float32(0.3), float32(0.11)
+	for _, c := range []struct{ first, n int }{{0, 0}, {0, 1}, {1, 1}, {0, 7}, {3, 8}, {5, 513}, {0, 1500}, {1001, 2049}} {
+		a, b := make([]float32, c.n), make([]float32, c.n)
+		for i := range a {
+			a[i], b[i] = float32(i%17)*0.13-1, float32(i%11)*-0.09+0.4
+		}
+		z, want, got := make([]float32, c.n), make([]float32, c.n), make([]float32, c.n)
+		k := Noise{Seed: 8}.key(TrajectoryStream(3))
+		fillFrom(z, k, uint64(c.first))
+		for i := range want {
+			want[i] = float32(float32(A*a[i])+float32(B*b[i])) + float32(S*z[i])
+		}
+		fillBridge(got, a, b, A, B, S, k, uint64(c.first))
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("first %d, n %d: index %d is %v, want %v", c.first, c.n, i, got[i], want[i])
 			}
 		}
 	}
