@@ -23,9 +23,11 @@ type Game struct {
 	mu  sync.Mutex
 	eng *app.Engine
 
-	clock    float64   // fractional t while playing
-	hold     float64   // seconds left to rest on x_0 or x_T before moving on
-	lastTick time.Time // time of the previous Update
+	clock    float64       // fractional t while playing
+	shown    int           // the step Update showed last
+	nodeTime time.Duration // measured time of one prefetched node of the chain
+	hold     float64       // seconds left to rest on x_0 or x_T before moving on
+	lastTick time.Time     // time of the previous Update
 
 	layoutKey string   // what the canvas shows now, see present
 	draws     []drawOp // the pictures DrawFinalScreen puts on the canvas
@@ -87,26 +89,65 @@ func (g *Game) Update() (err error) {
 			return nil
 		}
 	}
-	if math.Floor(g.clock) != float64(s.Step) { // t was set from outside
+	if s.Step != g.shown { // t was set from outside
 		g.clock = float64(s.Step)
 	}
 	g.clock += s.Speed * dt
-	next := int(g.clock)
+	next := app.PlayStep(s, g.clock, s.Step)
 	if next >= s.T {
-		next = s.T
 		g.hold = holdSeconds
 	}
 	g.setStep(next)
 	return nil
 }
 
+// setStep shows step t.
 func (g *Game) setStep(t int) {
+	g.shown = t
 	s := g.eng.State()
 	if s.Step == t {
 		return
 	}
 	s.Step = t
 	_ = g.eng.SetState(s) // only t changed: cannot fail
+}
+
+// markovBudget is the time the Markov mode may spend on the chain in one
+// frame, showing x_t and working ahead, out of the 16.7 ms of a frame at
+// 60 Hz (the rest is Ebiten's, the browser's and the instruments').
+const markovBudget = 11 * time.Millisecond
+
+// aheadFrames is how many coming frames the Markov mode works ahead for.
+const aheadFrames = 6
+
+// prefetch spends what is left of the frame's Markov budget (the frame
+// started at start) computing nodes of the chain for the coming frames: the
+// steps Ahead predicts while playing, the neighbours ←/→ and shift+←/→
+// reach while paused. A node is started only when the measured time of one
+// still fits. Called with g.mu held.
+func (g *Game) prefetch(start time.Time) {
+	s := g.eng.State()
+	if s.Mode != app.Markov {
+		return
+	}
+	var ahead []int
+	if s.Playing && g.drag == nil {
+		ahead = app.Ahead(s, g.clock, aheadFrames)
+	} else {
+		ahead = []int{s.Step + 1, s.Step - 1, s.Step + 10, s.Step - 10}
+	}
+	for time.Since(start)+g.nodeTime <= markovBudget {
+		t0 := time.Now()
+		if !g.eng.Prefetch(ahead) {
+			return
+		}
+		d := time.Since(t0)
+		if g.nodeTime == 0 {
+			g.nodeTime = d
+		} else {
+			g.nodeTime = (7*g.nodeTime + d) / 8
+		}
+	}
 }
 
 // scrub turns a horizontal drag over the picture into a change of t: the
@@ -169,6 +210,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
 	rgba, changed := g.eng.Frame()
 	x0 := g.eng.X0()
+	g.prefetch(start)
 	kernel := time.Since(start)
 	if g.img == nil || g.img.Bounds().Dx() != x0.W || g.img.Bounds().Dy() != x0.H {
 		if g.img != nil {

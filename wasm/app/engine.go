@@ -113,11 +113,29 @@ func (e *Engine) closedFormEps() []float32 {
 	return e.eps
 }
 
+// markovCacheBytes is the memory the Markov mode may keep in computed nodes
+// of its trajectory: 21 frames at 512², room to work ahead. At 1024² (12 MB
+// a frame) it holds less than a path, so the trajectory keeps just the path
+// to the step shown (11 frames for T = 1000).
+const markovCacheBytes = 64 << 20
+
 func (e *Engine) trajectory() *diffusion.Trajectory {
 	if e.traj == nil {
 		e.traj = diffusion.NewTrajectory(e.sched, e.x0.Pix, uint64(e.state.Seed))
+		e.traj.SetCacheFrames(markovCacheBytes / (4 * max(1, len(e.x0.Pix))))
 	}
 	return e.traj
+}
+
+// Prefetch works ahead in the Markov mode: it computes one node of the
+// chain that showing the steps ahead (see Ahead) will need, and reports
+// whether it did. In closed form, or before the chain's first frame, it
+// does nothing.
+func (e *Engine) Prefetch(ahead []int) bool {
+	if e.state.Mode != Markov || e.traj == nil {
+		return false
+	}
+	return e.traj.Prefetch(ahead...)
 }
 
 // Frame returns the RGBA bytes of x_t for the current t (W·H·4 bytes, valid

@@ -168,3 +168,28 @@ func TestLiveStatsSampleTheFrame(t *testing.T) {
 		}
 	}
 }
+
+// Playing the chain with prefetching shows the frames a fresh engine shows
+// at the same steps; the closed form has nothing to prefetch.
+func TestPrefetchKeepsFrames(t *testing.T) {
+	e := newEngine(t, `{"mode":"markov"}`)
+	fresh := newEngine(t, `{"mode":"markov"}`)
+	frameCopy(e) // the chain exists from its first frame
+	clock := 0.0
+	for range 40 {
+		s := e.State()
+		ahead := app.Ahead(s, clock, 6)
+		for e.Prefetch(ahead) {
+		}
+		clock += s.Speed / app.FrameRate
+		step := app.PlayStep(s, clock, s.Step)
+		setT(t, e, step)
+		setT(t, fresh, step)
+		if !bytes.Equal(frameCopy(e), frameCopy(fresh)) {
+			t.Fatalf("frame at t = %d differs after prefetching", step)
+		}
+	}
+	if c := newEngine(t, `{"mode":"closed"}`); c.Prefetch([]int{5, 10}) {
+		t.Error("the closed form prefetched")
+	}
+}
