@@ -47,6 +47,12 @@ if ! grep -q "content=\"$wasm\"" "$tmp/web/stage.html"; then
 	echo "dist: web/stage.html has no <meta name=\"dissolve-wasm\" content=\"dissolve.wasm\"> to point at $wasm" >&2
 	exit 1
 fi
+# The page compiles the wasm early (web/boot.js) from its own meta.
+sed -i "s|<meta name=\"dissolve-wasm\" content=\"web/dissolve.wasm\">|<meta name=\"dissolve-wasm\" content=\"web/$wasm\">|" "$tmp/index.html"
+if ! grep -q "content=\"web/$wasm\"" "$tmp/index.html"; then
+	echo "dist: index.html has no <meta name=\"dissolve-wasm\" content=\"web/dissolve.wasm\"> to point at web/$wasm" >&2
+	exit 1
+fi
 
 # Relative URLs only: no src/href/url() starting with / or a scheme, and no
 # fetch of an absolute path.

@@ -14,7 +14,12 @@ import (
 	"dissolve/wasm/app"
 )
 
+// mark sets a performance mark (shown in the browser's performance panel,
+// beside web/stage.js's): where start-up time goes.
+func mark(name string) { js.Global().Get("performance").Call("mark", name) }
+
 func main() {
+	mark("go-main")
 	lib := &app.Library{Files: builtinFiles()}
 	start, startErrors := initialState(lib)
 	eng, err := app.NewEngine(lib, start)
@@ -22,6 +27,7 @@ func main() {
 		reportError("cannot start: " + err.Error())
 		return
 	}
+	mark("go-engine")
 	game := newGame(eng)
 	game.onError = reportError
 	game.onFirstFrame = func() {
@@ -41,6 +47,7 @@ func main() {
 	core.Set("startErrors", js.ValueOf(msgs))
 	js.Global().Set("dissolveCore", core)
 
+	mark("go-rungame")
 	ebiten.SetTPS(ebiten.SyncWithFPS)
 	ebiten.SetScreenClearedEveryFrame(false) // the offscreen is unused: see Game.present
 	ebiten.SetRunnableOnUnfocused(true)

@@ -199,7 +199,10 @@
       const s = call('getState');
       lang = s.lang;
       applyWords();
-      render(true);
+      // The picture is on the canvas: show the readouts and resolve ready
+      // now; the listeners (the instruments' first plots take a while)
+      // get this frame at the next animation frame.
+      render(true, true);
       resolveReady(s);
       emit('ready', s);
       requestAnimationFrame(loop);
@@ -257,7 +260,11 @@
     if (cur) sel.value = cur;
   }
 
-  function render(force) {
+  let heldFrame = false; // render(…, hold) kept a changed frame from the listeners
+
+  // render shows the state and readouts of the current frame and hands it
+  // to the listeners (or, with hold, to the listeners at the next render).
+  function render(force, hold) {
     const frame = call('frame');
     const { state: s, readout: r } = frame;
     const tEl = $('t');
@@ -304,8 +311,9 @@
       lastLiveAt = now;
       $('live').textContent = w('live')(r);
     }
-    frame.changed = force;
-    emit('frame', frame);
+    frame.changed = force || heldFrame;
+    heldFrame = Boolean(hold);
+    if (!hold) emit('frame', frame);
   }
 
   // shapeStage gives the stage box the shape of its content: the picture's

@@ -53,7 +53,23 @@
     if (h && e.dataTransfer) h.drop(e.dataTransfer.files);
   });
 
+  // The module the page compiled while it loaded (web/boot.js), or null.
+  async function earlyModule() {
+    try {
+      if (window.parent !== window && window.parent.dissolveWasmModule) return await window.parent.dissolveWasmModule;
+    } catch (e) { /* another origin, or it failed: load it here */ }
+    return null;
+  }
+
   async function instantiate(go) {
+    const early = await earlyModule();
+    if (early) {
+      try {
+        return { instance: await WebAssembly.instantiate(early, go.importObject) };
+      } catch (e) {
+        console.warn(`the page's compiled module did not instantiate: ${e.message || e}`);
+      }
+    }
     // make dist gives the wasm a content-hashed name, written into
     // stage.html's <meta name="dissolve-wasm">.
     const meta = document.querySelector('meta[name="dissolve-wasm"]');

@@ -356,6 +356,7 @@ func TestEmbedExampleHost(t *testing.T) {
 	click("jump to t = T")
 	caption("t = 1000 of 1000, cosine")
 	screenshot(t, ctx, "example-host")
+	assertOneWasmLoad(t, ctx) // the hashed name of make dist
 	assertClean(t, ctx, base)
 }
 

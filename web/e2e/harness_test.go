@@ -325,6 +325,22 @@ func requests(ctx context.Context) []string {
 	return append([]string(nil), r.requests...)
 }
 
+// assertOneWasmLoad checks that the wasm was downloaded once: the page
+// compiles it while it loads (web/boot.js) and the stage iframe
+// instantiates that module instead of fetching its own.
+func assertOneWasmLoad(t testing.TB, ctx context.Context) {
+	t.Helper()
+	var loads []string
+	for _, u := range requests(ctx) {
+		if p, err := url.Parse(u); err == nil && strings.HasSuffix(p.Path, ".wasm") {
+			loads = append(loads, u)
+		}
+	}
+	if len(loads) != 1 {
+		t.Errorf("the wasm was requested %d times, want once (by web/boot.js): %q", len(loads), loads)
+	}
+}
+
 // offOriginRequests returns the requested URLs whose origin (scheme, host
 // and port) differs from base's. data:, blob: and about: URLs never leave
 // the browser and are not counted.

@@ -30,5 +30,14 @@ func TestSmoke(t *testing.T) {
 	if len(requests(ctx)) == 0 {
 		t.Error("recorder saw no requests: the network listener is not working")
 	}
+	assertOneWasmLoad(t, ctx)
+	var loads struct{ Page, Stage int }
+	evalJSON(t, ctx, `(() => {
+		const wasm = (w) => w.performance.getEntriesByType('resource').filter((r) => new URL(r.name).pathname.endsWith('.wasm')).length;
+		return {page: wasm(window), stage: wasm(document.getElementById('stage').contentWindow)};
+	})()`, &loads)
+	if loads.Page != 1 || loads.Stage != 0 {
+		t.Errorf("wasm downloads: %d by the page, %d by the stage; want 1 and 0 (web/boot.js compiles it early)", loads.Page, loads.Stage)
+	}
 	assertClean(t, ctx, base)
 }
