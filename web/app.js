@@ -80,7 +80,10 @@
   }
 
   // Listeners of the page's extension scripts (see window.dissolvePage).
-  const listeners = { frame: [], ready: [], lang: [] };
+  // frame: each animation frame ({state, readout, changed}); ready: the
+  // first frame (the state); lang: a new language; patch: a change of
+  // state that was applied (the patch as asked, before the next frame).
+  const listeners = { frame: [], ready: [], lang: [], patch: [] };
   function emit(kind, arg) {
     for (const fn of listeners[kind]) {
       try { fn(arg); } catch (e) { console.error(e); showError(String(e.message || e)); }
@@ -141,6 +144,7 @@
 
   function setState(patch) {
     const out = call('setState', toJSONPatch(patch));
+    emit('patch', patch);
     afterChange();
     return out.state;
   }

@@ -114,22 +114,39 @@
     let wantPlaying = null; // unknown until the first frame
     let autoPaused = false;
     let lastPlaying = null;
+    let ours = false; // apply() is patching
 
     function seen() { return onScreen && tabVisible; }
 
     function apply() {
       if (!page.isReady() || wantPlaying === null) return;
       const playing = window.ddpm.getState().playing;
-      if (!seen() && playing) {
-        autoPaused = true;
-        lastPlaying = false;
-        page.tryPatch({ playing: false });
-      } else if (seen() && autoPaused && wantPlaying && !playing) {
-        autoPaused = false;
-        lastPlaying = true;
-        page.tryPatch({ playing: true });
+      ours = true;
+      try {
+        if (!seen() && playing) {
+          autoPaused = true;
+          lastPlaying = false;
+          page.tryPatch({ playing: false });
+        } else if (seen() && autoPaused && wantPlaying && !playing) {
+          autoPaused = false;
+          lastPlaying = true;
+          page.tryPatch({ playing: true });
+        }
+      } finally {
+        ours = false;
       }
     }
+
+    // An explicit play or pause (the host, the API, a key) is the new
+    // choice, even when it changes nothing on screen: a pause asked for
+    // while we had paused must not be undone when the demo comes into view.
+    page.on('patch', (p) => {
+      if (ours || wantPlaying === null || !p || typeof p !== 'object' || !('playing' in p)) return;
+      wantPlaying = Boolean(p.playing);
+      autoPaused = false;
+      lastPlaying = window.ddpm.getState().playing;
+      if (wantPlaying && !seen()) apply(); // asked to play while unseen: wait until seen
+    });
 
     page.on('frame', (f) => {
       const p = f.state.playing;

@@ -239,8 +239,15 @@ func TestEmbedCrossOrigin(t *testing.T) {
 	if got := ask(t, ctx, `{type: 'ddpm:getState'}`).Data.State; got == nil || *got != want {
 		t.Errorf("getState after setState: %+v, want %+v", got, want)
 	}
-	// Play and pause while on screen.
+	// The host's pause, asked for while the demo had paused itself off
+	// screen, holds when the demo comes back into view.
 	evalJSON(t, ctx, `document.getElementById('demo').scrollIntoView({block: 'center'})`, nil)
+	time.Sleep(700 * time.Millisecond) // the visibility observer fires within a frame or two
+	if got := ask(t, ctx, `{type: 'ddpm:getState'}`).Data.State; got == nil || got.Playing {
+		t.Errorf("back in view after the host paused it: %+v, want paused", got)
+	}
+
+	// Play and pause while on screen.
 	if got := ask(t, ctx, `{type: 'ddpm:play'}`).Data.State; got == nil || !got.Playing {
 		t.Errorf("after ddpm:play: %+v", got)
 	}
