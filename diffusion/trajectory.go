@@ -162,8 +162,9 @@ func (tr *Trajectory) SetCacheFrames(n int) {
 	tr.limit = max(n, tr.depth)
 	if len(tr.cache) > tr.limit {
 		tr.keep = append(tr.keep[:0], tr.path...)
-		for len(tr.cache) > tr.limit {
-			tr.cache = slices.Delete(tr.cache, tr.victim(), tr.victim()+1)
+		for len(tr.cache) > tr.limit { // limit ≥ depth ≥ the path: a victim exists
+			i := tr.victim()
+			tr.cache = slices.Delete(tr.cache, i, i+1)
 		}
 	}
 }
