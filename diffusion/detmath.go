@@ -71,3 +71,12 @@ func detLog(x float64) float64 {
 	fe := float64(e)
 	return float64(float64(fe*ln2Hi)+lnm) + float64(fe*ln2Lo)
 }
+
+// Exp returns e^x computed the same way, to the bit, natively and in
+// WebAssembly (a few ulp from math.Exp). Use it for anything that decides a
+// sample's bits, such as a softmax inside a reverse-process sampler.
+func Exp(x float64) float64 { return detExp(x) }
+
+// Log returns ln x computed the same way, to the bit, on every platform
+// (see Exp).
+func Log(x float64) float64 { return detLog(x) }
