@@ -20,11 +20,14 @@ type Dataset struct {
 	sq []float64 // sq[n] = ‖X_n‖²
 }
 
-// ByteScale and ByteOffset map a byte b to its number: x = ByteScale·b + ByteOffset.
-const (
-	ByteScale  = 1 / 127.5
-	ByteOffset = -1
-)
+// ByteValue maps a byte b to its number float32(b/127.5 − 1), rounded once
+// from float64 exactly as diffusion.FromImage does.
+var ByteValue = func() (v [256]float32) {
+	for b := range v {
+		v[b] = float32(float64(b)/127.5 - 1)
+	}
+	return v
+}()
 
 // NewDataset checks the sizes and returns the data set of the images in pix
 // (see Dataset); labels may be nil. pix is kept, not copied.
@@ -44,7 +47,7 @@ func NewDataset(w, h, c int, pix, labels []uint8) (*Dataset, error) {
 	for i := range n {
 		var s float64
 		for _, b := range pix[i*d : (i+1)*d] {
-			v := float64(float64(b)*ByteScale) + ByteOffset
+			v := float64(ByteValue[b])
 			s += float64(v * v)
 		}
 		ds.sq[i] = s
@@ -67,7 +70,7 @@ func (d *Dataset) Bytes(n int) []uint8 {
 // Image writes X_n, image n's numbers, into dst (length D) and returns it.
 func (d *Dataset) Image(dst []float32, n int) []float32 {
 	for i, b := range d.Bytes(n) {
-		dst[i] = float32(b)*ByteScale + ByteOffset
+		dst[i] = ByteValue[b]
 	}
 	return dst
 }
