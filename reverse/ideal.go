@@ -45,6 +45,9 @@ type Ideal struct {
 	x64   []float64
 	acc   []float64
 	logit []float64
+	// DenoiseBatch's scratch: x_t of the batch pixel-major, dot products,
+	// logits of every member.
+	xT, dots, batchLogit []float64
 
 	// Cut is the skip threshold in nats (see Ideal); 0 turns skipping off.
 	Cut float64
@@ -169,4 +172,60 @@ func maxOf(x []float64) float64 {
 		}
 	}
 	return m
+}
+
+// DenoiseBatch writes E[x_0 | x_t] for every x_t in xt into the matching
+// dst, all at step t: the same values as Denoise, to the bit, for each. The
+// distances of the whole batch are computed in one pass over the data set,
+// each image's inked pixels read once for all the batch's members (the
+// role a matrix product plays in NumPy). Stats then describe the last
+// member.
+func (m *Ideal) DenoiseBatch(dst, xt [][]float32, t int) {
+	B := len(xt)
+	if B == 0 {
+		return
+	}
+	D := m.d.Dim()
+	if len(m.xT) < B*D {
+		m.xT = make([]float64, B*D)
+		m.dots = make([]float64, B)
+		m.batchLogit = make([]float64, B*m.d.Len())
+	}
+	a2 := m.s.AlphaBar[max(min(t, m.s.T), 0)]
+	a := math.Sqrt(a2)
+	inv := -1 / (2 * m.s.OneMinusAlphaBar(t))
+	xx := make([]float64, B)
+	base := make([]float64, B)
+	for b, x := range xt {
+		var sum float64
+		for i, v := range x {
+			f := float64(v)
+			m.xT[i*B+b] = f // pixel-major: a pixel's B values side by side
+			xx[b] += float64(f * f)
+			sum += f
+		}
+		base[b] = float64(m.sp.bg * sum)
+	}
+	sp := m.sp
+	N := m.d.Len()
+	dots := m.dots[:B]
+	for n := range N {
+		clear(dots)
+		lo, hi := sp.off[n], sp.off[n+1]
+		for k, i := range sp.idx[lo:hi] {
+			dv := sp.delta[sp.val[int(lo)+k]]
+			row := m.xT[int(i)*B : int(i)*B+B]
+			for b, x := range row {
+				dots[b] += float64(x * dv)
+			}
+		}
+		for b := range B {
+			d2 := float64(xx[b]-float64(2*a*(base[b]+dots[b]))) + float64(a2*m.d.sq[n])
+			m.batchLogit[b*N+n] = float64(d2 * inv)
+		}
+	}
+	for b := range B {
+		copy(m.logit, m.batchLogit[b*N:(b+1)*N])
+		m.mean(dst[b])
+	}
 }
