@@ -1,0 +1,711 @@
+package reverse
+
+import (
+	"fmt"
+	"math"
+
+	"dissolve/diffusion"
+)
+
+// Local is the patch-based denoiser of Kamb & Ganguli, "An analytic theory
+// of creativity in convolutional diffusion models" (arXiv 2412.20292, ICML
+// 2025): the ideal denoiser E[x_0 | x_t] restricted, pixel by pixel, to the
+// P×P patch Ω_i around pixel i. Their local score (LS) machine compares
+// x_t's patch with the training images' patches at the same place:
+//
+//	w_n(i)     = softmax_n( −‖x_t[Ω_i] − √ᾱ_t·X_n[Ω_i]‖² / (2(1−ᾱ_t)) )
+//	x̂_0[c, i] = Σ_n w_n(i)·X_n[c, i]
+//
+// and their equivariant local score (ELS) machine compares it with the
+// patches at every place j of every image, and takes the patch's centre:
+//
+//	w_{n,j}(i) = softmax_{n,j}( −‖x_t[Ω_i] − √ᾱ_t·X_n[Ω_j]‖² / (2(1−ᾱ_t)) )
+//	x̂_0[c, i] = Σ_{n,j} w_{n,j}(i)·X_n[c, j]
+//
+// (their eq. for the ELS score, −(x_t − √ᾱ_t·x̂_0)/(1−ᾱ_t), written through
+// x̂_0). A patch spans all C planes: the squared distance sums over the
+// P×P pixels of every plane, and the plane-c output takes plane c of the
+// centre. The boundary follows their code (utils/idealscore.py,
+// LocalScoreModule and LocalEquivScoreModule):
+//
+//   - LS: a patch is truncated at the image's edge. Only the pixels of Ω_i
+//     inside the image count; this is the same as padding both x_t and X_n
+//     with zeros (their F.unfold of the squared differences with
+//     padding=P/2). With P ≥ 2·max(W, H) − 1 every patch is the whole image
+//     and LS is the ideal denoiser.
+//   - ELS: x_t's patch is read circularly (wrapping around the edges, their
+//     padding mode 'circular'), and the training patches Ω_j are the
+//     (H−P+1)(W−P+1) patches lying wholly inside each image (F.unfold
+//     without padding). ELS is then exactly equivariant under circular
+//     shifts of x_t. P is at most min(W, H).
+//
+// The patch size comes from PatchSize(t) (see Patch); NewLocal sets it to
+// their calibrated MNIST schedule (LocalCalibratedPatch). Their
+// boundary-broken ELS (bbELS) is not implemented.
+//
+// # Computation
+//
+// The squared distance is a sum over the patch, so its exponential is a
+// product of per-pixel Gaussian factors:
+//
+//	exp(−‖x_t[Ω_i] − √ᾱ X_n[Ω_i]‖²/(2(1−ᾱ))) = Π_{c, p∈Ω_i} F_{c,p}[X_n[c, p]],
+//	F_{c,p}[b] = exp(−((x_t[c,p] − √ᾱ·v_b)² − m_{c,p}) / (2(1−ᾱ)))
+//
+// where v_b = ByteValue[b] and m_{c,p} = min_b (x_t[c,p] − √ᾱ v_b)² (a shift
+// per pixel that cancels in the softmax). The 256 factors of every pixel are
+// tabulated once per call (C·H·W·256 exponentials, independent of N), and
+// then every (image, pixel) costs a table look-up and a box product by
+// sliding windows, with no exponential: O(N·H·W) for LS, as the box filter
+// of the distances would be, and O(N·(H·W)²) for ELS (a box product per
+// image and circular shift). Factors are ≤ 1, so the products never
+// overflow; F is computed by a float32 exp that is exactly 0 below e^−87.
+//
+// Skipped mass: the main path keeps, per pixel, S(i) = Σ_n Π F (the
+// softmax's denominator times e^{Σ m/(2(1−ᾱ))}). A term is lost only if its
+// product falls below float32's normal range (< 2^−125, including factors
+// flushed to 0), so when S(i) ≥ 2^−60 the lost mass is below N·2^−65 of
+// S(i): under 2^−49 relative for N ≤ 65536, far below float32 resolution.
+// A pixel with S(i) < 2^−60 (x_t's patch far from every training patch, as
+// for pure noise at small t) is recomputed in the log domain: distances by
+// box sums, a running maximum of the logits, and a rescaled sum of
+// exponentials (log-sum-exp), skipping terms more than 87 below the running
+// maximum (each below e^−87 of the final maximum).
+//
+// Every operation is a float32 or float64 +, −, ×, ÷ with an explicit
+// conversion after each product (no fused multiply-add) and a table
+// look-up, in a fixed order: the same input gives the same bits natively
+// and in WebAssembly. Sums over images accumulate in float64.
+//
+// A Local is not safe for concurrent use (it keeps scratch buffers).
+type Local struct {
+	Schedule    *diffusion.Schedule
+	Data        *Dataset
+	Equivariant bool // ELS instead of LS
+	// PatchSize gives the patch side P for step t (see Patch for how it is
+	// clamped). NewLocal sets it to LocalCalibratedPatch.
+	PatchSize func(t int) int
+
+	forceLog bool // tests: use the log-domain path for every pixel
+
+	tab    []float32    // tab[(c·HW + p)·256 + b] = F_{c,p}[b]
+	sv     [256]float64 // √ᾱ_t·v_b
+	f, w   []float32    // factor map, box products
+	hbuf   []float32    // one padded row
+	vbuf   []float32    // rows padded for the vertical pass
+	f64    []float64    // log path: squared differences
+	w64    []float64    // log path: distances
+	hbuf64 []float64
+	vbuf64 []float64
+	sum    []float64 // S(i)
+	num    []float64 // Σ w·X[c, ·], C planes
+	mx     []float64 // log path: running maximum logit
+	lsum   []float64 // log path: S(i)
+	lnum   []float64 // log path: A
+	flag   []bool
+}
+
+// Kamb & Ganguli's calibrated patch sizes for MNIST, read from their
+// repository's files/scales_MNIST_ResNet_zeros.pt and
+// files/scales_MNIST_ResNet_circular.pt: for each of the 20 noise levels of
+// their calibration (scales_calibration.py, 20 steps), the patch side whose
+// LS/ELS output best matched (cosine similarity, median over 10 samples) a
+// ResNet trained with zero, respectively circular, padding. Entry j was
+// measured at their time u = (j+1)/20, where their cosine schedule has
+// noise variance 1−ᾱ = sin²(u/1.008 · π/2). Their MNIST is resized to
+// 32×32, so sides are in 32-pixel units (see LocalCalibratedPatch).
+var (
+	LocalMNISTScalesZeros    = [20]int{3, 3, 5, 5, 5, 7, 7, 7, 9, 9, 11, 11, 11, 11, 13, 15, 15, 15, 15, 15}
+	LocalMNISTScalesCircular = [20]int{3, 3, 5, 5, 5, 7, 7, 9, 9, 9, 11, 11, 11, 11, 9, 9, 7, 7, 3, 3}
+)
+
+// localScaleBounds[j] is the noise variance 1−ᾱ halfway, in their time u,
+// between calibration levels j and j+1: sin²((j+1.5)/20/1.008 · π/2). They
+// are literals so that the choice of level is the same on every platform
+// (a test recomputes them).
+var localScaleBounds = [19]float64{
+	0.013597619089450346, 0.03746613129486261, 0.07254406466352667,
+	0.11798131208919627, 0.17267671044122523, 0.2353047270455716,
+	0.30434758371941256, 0.37813203983944466, 0.4548699430131387,
+	0.5327015646150716, 0.6097406699597755, 0.6841202308439622,
+	0.7540376726232648, 0.8177985592691274, 0.8738576577067121,
+	0.9208563862473349, 0.9576557395597236, 0.9833638922496236,
+	0.9973578120802025,
+}
+
+// LocalScaleLevel returns the calibration level j (0..19) whose noise
+// variance is nearest (in their time u) to oneMinusAlphaBar = 1−ᾱ_t.
+func LocalScaleLevel(oneMinusAlphaBar float64) int {
+	j := 0
+	for j < len(localScaleBounds) && oneMinusAlphaBar > localScaleBounds[j] {
+		j++
+	}
+	return j
+}
+
+// LocalCalibratedPatch returns Kamb & Ganguli's calibrated MNIST patch
+// schedule for a schedule s and images of w×h pixels: at step t it takes
+// the scale k of the calibration level nearest to 1−ᾱ_t (LocalScaleLevel)
+// from LocalMNISTScalesZeros (LS) or LocalMNISTScalesCircular (ELS, which
+// here pads x_t circularly as their circular ELS does) and rescales it from
+// their 32-pixel images to L = min(w, h) pixels, to the nearest odd side:
+// P = 2·⌊k·L/64⌋ + 1 (P = k when L = 32; for 28×28 MNIST the sides
+// 3, 5, 7, 9, 11, 13, 15 become 3, 5, 7, 7, 9, 11, 13). P grows with t:
+// small patches (sharp detail) at low noise, large ones at high noise.
+func LocalCalibratedPatch(s *diffusion.Schedule, w, h int, equivariant bool) func(t int) int {
+	table := &LocalMNISTScalesZeros
+	if equivariant {
+		table = &LocalMNISTScalesCircular
+	}
+	L := min(w, h)
+	return func(t int) int {
+		k := table[LocalScaleLevel(s.OneMinusAlphaBar(t))]
+		return 2*(k*L/64) + 1
+	}
+}
+
+// NewLocal returns the LS (equivariant false) or ELS denoiser of data set d
+// under schedule s, with the calibrated patch schedule.
+func NewLocal(s *diffusion.Schedule, d *Dataset, equivariant bool) *Local {
+	return &Local{
+		Schedule:    s,
+		Data:        d,
+		Equivariant: equivariant,
+		PatchSize:   LocalCalibratedPatch(s, d.W, d.H, equivariant),
+	}
+}
+
+// Patch returns the patch side P used at step t: PatchSize(t) made odd
+// (an even side is rounded up), at least 1, at most 2·max(W, H) − 1 for LS
+// (larger patches are the whole image anyway) and at most the largest odd
+// number ≤ min(W, H) for ELS (a training patch must fit in an image).
+func (l *Local) Patch(t int) int {
+	P := 1
+	if l.PatchSize != nil {
+		P = l.PatchSize(t)
+	}
+	P = max(P, 1) | 1
+	W, H := l.Data.W, l.Data.H
+	if l.Equivariant {
+		P = min(P, (min(W, H)-1)|1)
+	} else {
+		P = min(P, 2*max(W, H)-1)
+	}
+	return P
+}
+
+// String describes the denoiser, e.g. "LS (Kamb & Ganguli), N=10000".
+func (l *Local) String() string {
+	k := "LS"
+	if l.Equivariant {
+		k = "ELS"
+	}
+	return fmt.Sprintf("%s (Kamb & Ganguli), N=%d", k, l.Data.Len())
+}
+
+// Denoise writes x̂_0 for x_t at step t (clamped to 1..T) into dst.
+func (l *Local) Denoise(dst, xt []float32, t int) {
+	d := l.Data
+	D := d.Dim()
+	if len(dst) != D || len(xt) != D {
+		panic(fmt.Sprintf("reverse: Local.Denoise needs slices of %d numbers, got %d and %d", D, len(dst), len(xt)))
+	}
+	t = min(max(t, 1), l.Schedule.T)
+	P := l.Patch(t)
+	s := float64(float32(l.Schedule.SqrtAlphaBar(t)))
+	c := 0.5 / l.Schedule.OneMinusAlphaBar(t)
+	l.alloc()
+	for b := range l.sv {
+		l.sv[b] = float64(s * float64(ByteValue[b])) // exact
+	}
+	HW := d.W * d.H
+	redo := true
+	if !l.forceLog {
+		l.table(xt, c)
+		if l.Equivariant {
+			l.elsProduct(P)
+		} else {
+			l.lsProduct(P)
+		}
+		redo = false
+		for i := range HW {
+			S := l.sum[i]
+			l.flag[i] = !(S >= 0x1p-60)
+			if l.flag[i] {
+				redo = true
+				continue
+			}
+			for ch := range d.C {
+				dst[ch*HW+i] = float32(l.num[ch*HW+i] / S)
+			}
+		}
+	} else {
+		for i := range l.flag {
+			l.flag[i] = true
+		}
+	}
+	if redo {
+		l.logPath(dst, xt, c, P)
+	}
+}
+
+func (l *Local) alloc() {
+	d := l.Data
+	HW, D := d.W*d.H, d.Dim()
+	if len(l.f) == HW && len(l.num) == D {
+		return
+	}
+	pad := 2 * max(d.W, d.H) // r < max(W, H) always
+	l.tab = make([]float32, D*256)
+	l.f = make([]float32, HW)
+	l.w = make([]float32, HW)
+	l.vbuf = make([]float32, (d.H+pad)*d.W)
+	l.hbuf = make([]float32, d.W+pad)
+	l.f64 = make([]float64, HW)
+	l.w64 = make([]float64, HW)
+	l.vbuf64 = make([]float64, (d.H+pad)*d.W)
+	l.hbuf64 = make([]float64, d.W+pad)
+	l.sum = make([]float64, HW)
+	l.num = make([]float64, D)
+	l.mx = make([]float64, HW)
+	l.lsum = make([]float64, HW)
+	l.lnum = make([]float64, D)
+	l.flag = make([]bool, HW)
+}
+
+// table fills tab with the factors F_{c,p}[b] for x_t (c = 1/(2(1−ᾱ))).
+// The squared differences and their shift are float64 (√ᾱ·v_b is exact
+// there: a product of two float32s); only the exponent is rounded to
+// float32, so a factor's relative error is a few ulp times its exponent.
+func (l *Local) table(xt []float32, c float64) {
+	var e [256]float64
+	for q, x := range xt {
+		x64 := float64(x)
+		m := math.Inf(1)
+		for b, v := range l.sv {
+			dv := x64 - v
+			e[b] = float64(dv * dv)
+			m = min(m, e[b])
+		}
+		row := l.tab[q*256 : q*256+256]
+		for b := range row {
+			row[b] = localExp(float32(-float64((e[b] - m) * c)))
+		}
+	}
+}
+
+// lsProduct accumulates sum and num over the images for LS by box products
+// of the factors at the same place: for every image, the row products of
+// each of the H rows (a row of factors padded with r ones each side), then
+// for each output row the product of the P row products around it (rows
+// outside the image are ones), added straight into the sums.
+func (l *Local) lsProduct(P int) {
+	d := l.Data
+	W, H, C := d.W, d.H, d.C
+	HW, D := W*H, d.Dim()
+	r := P / 2
+	clear(l.sum)
+	clear(l.num)
+	sum, num, tab := l.sum[:HW], l.num[:D], l.tab
+	hb := l.hbuf[:W+2*r]
+	for k := range r {
+		hb[k], hb[r+W+k] = 1, 1
+	}
+	mid := hb[r : r+W]
+	hm := l.w[:HW] // row products
+	ones := l.f[:W]
+	for x := range ones {
+		ones[x] = 1
+	}
+	var win [2*localMaxUnroll + 1][]float32
+	for n := range d.Len() {
+		img := d.Pix[n*D : n*D+D]
+		for y := range H {
+			base := y * W
+			row := img[base : base+W]
+			t0 := tab[base<<8 : (base+W)<<8]
+			for x, b := range row {
+				mid[x] = t0[x<<8|int(b)]
+			}
+			for ch := 1; ch < C; ch++ {
+				off := ch*HW + base
+				tc := tab[off<<8 : (off+W)<<8]
+				for x, b := range img[off : off+W] {
+					mid[x] = float32(mid[x] * tc[x<<8|int(b)])
+				}
+			}
+			localSlide(hm[base:base+W], hb, P, false)
+		}
+		for y := range H {
+			base := y * W
+			if P > 2*localMaxUnroll+1 {
+				// Large patches: the product of the rows into ones, then the sums.
+				acc := l.f[W : 2*W]
+				copy(acc, ones)
+				for yy := max(y-r, 0); yy <= min(y+r, H-1); yy++ {
+					src := hm[yy*W : yy*W+W]
+					for x := range acc {
+						acc[x] = float32(acc[x] * src[x])
+					}
+				}
+				l.lsAdd(acc, img, base)
+				continue
+			}
+			for k := range P {
+				yy := y - r + k
+				if yy < 0 || yy >= H {
+					win[k] = ones
+				} else {
+					win[k] = hm[yy*W : yy*W+W]
+				}
+			}
+			s := sum[base : base+W]
+			if C == 1 && P == 5 {
+				r0, r1, r2, r3, r4 := win[0][:W], win[1][:W], win[2][:W], win[3][:W], win[4][:W]
+				nm := num[base : base+W]
+				iv := img[base : base+W]
+				for x := range s {
+					w := float64(float32(float32(float32(r0[x]*r1[x])*r2[x])*r3[x]) * r4[x])
+					s[x] += w
+					nm[x] += float64(w * localByteValue64[iv[x]])
+				}
+				continue
+			}
+			acc := l.f[W : 2*W]
+			copy(acc, win[0])
+			for k := 1; k < P; k++ {
+				src := win[k][:W]
+				for x := range acc {
+					acc[x] = float32(acc[x] * src[x])
+				}
+			}
+			l.lsAdd(acc, img, base)
+		}
+	}
+}
+
+// localMaxUnroll: lsProduct gathers the rows of patches up to
+// 2·localMaxUnroll+1 rows high in an array.
+const localMaxUnroll = 8
+
+// localByteValue64[b] = float64(ByteValue[b]).
+var localByteValue64 = func() (v [256]float64) {
+	for b, x := range ByteValue {
+		v[b] = float64(x)
+	}
+	return v
+}()
+
+// lsAdd adds the weights w of output row base/W and their weighted pixels.
+func (l *Local) lsAdd(w []float32, img []uint8, base int) {
+	d := l.Data
+	HW := d.W * d.H
+	s := l.sum[base : base+len(w)]
+	for x, wi := range w {
+		w64 := float64(wi)
+		s[x] += w64
+		for ch := range d.C {
+			k := ch*HW + base + x
+			l.num[k] += float64(w64 * localByteValue64[img[k]])
+		}
+	}
+}
+
+// elsProduct accumulates sum and num for ELS: for every image and every
+// circular shift (sy, sx), x_t's pixel p is compared with the image's pixel
+// p+s (mod the size), and the box product around i is the weight of the
+// training patch centred at j = i+s, kept when that patch lies inside the
+// image.
+func (l *Local) elsProduct(P int) {
+	d := l.Data
+	W, H, C := d.W, d.H, d.C
+	HW, D := W*H, d.Dim()
+	r := P / 2
+	clear(l.sum)
+	clear(l.num)
+	f, w, sum, num, tab := l.f[:HW], l.w[:HW], l.sum[:HW], l.num[:D], l.tab
+	for n := range d.Len() {
+		img := d.Pix[n*D : n*D+D]
+		for sy := range H {
+			for sx := range W {
+				for ch := range C {
+					pl := img[ch*HW : ch*HW+HW]
+					for py := range H {
+						src := pl[((py+sy)%H)*W : ((py+sy)%H)*W+W]
+						q := ch*HW + py*W
+						frow := f[py*W : py*W+W]
+						for px := range frow {
+							j := px + sx
+							if j >= W {
+								j -= W
+							}
+							v := tab[(q+px)<<8|int(src[j])]
+							if ch == 0 {
+								frow[px] = v
+							} else {
+								frow[px] = float32(frow[px] * v)
+							}
+						}
+					}
+				}
+				l.boxProd(w, f, P, true)
+				// Outputs i whose centre j = i+s is at least r from every edge.
+				for jy := r; jy < H-r; jy++ {
+					iy := jy - sy
+					if iy < 0 {
+						iy += H
+					}
+					for jx := r; jx < W-r; jx++ {
+						ix := jx - sx
+						if ix < 0 {
+							ix += W
+						}
+						i := iy*W + ix
+						wi := w[i]
+						if wi == 0 {
+							continue
+						}
+						w64 := float64(wi)
+						sum[i] += w64
+						for ch := range C {
+							num[ch*HW+i] += float64(w64 * float64(ByteValue[img[ch*HW+jy*W+jx]]))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// boxProd writes into w, for every pixel i, the product of f over the P×P
+// window around i: truncated at the edges (factors outside are 1) or, if
+// circular, wrapping around. The order of the products is fixed.
+func (l *Local) boxProd(w, f []float32, P int, circular bool) {
+	localBox(w, f, l.hbuf, l.vbuf, l.Data.W, l.Data.H, P, circular, false)
+}
+
+// localBox writes into out, for every pixel of a W×H map in, the product
+// (sum false) or sum (sum true) of in over the P×P window around it: by
+// rows, then by columns, on buffers padded with the identity (1 or 0, which
+// leave a result's bits unchanged: truncated windows) or, if circular, with
+// the wrapped values. hb and vb hold at least W+P−1 and (H+P−1)·W numbers.
+// (A box filter by separable sliding windows; the ideal denoiser's code
+// could share it.)
+func localBox[F float32 | float64](out, in, hb, vb []F, W, H, P int, circular, sum bool) {
+	r := P / 2
+	var id F = 1
+	if sum {
+		id = 0
+	}
+	hb = hb[:W+2*r]
+	vb = vb[:(H+2*r)*W]
+	for y := range H {
+		row := in[y*W : y*W+W]
+		copy(hb[r:r+W], row)
+		for k := range r {
+			if circular {
+				hb[k] = row[((k-r)%W+W)%W]
+				hb[r+W+k] = row[k%W]
+			} else {
+				hb[k] = id
+				hb[r+W+k] = id
+			}
+		}
+		localSlide(vb[(y+r)*W:(y+r)*W+W], hb, P, sum)
+	}
+	for k := range r {
+		top := vb[k*W : k*W+W]
+		bot := vb[(r+H+k)*W : (r+H+k)*W+W]
+		if circular {
+			copy(top, vb[(r+((k-r)%H+H)%H)*W:][:W])
+			copy(bot, vb[(r+k%H)*W:][:W])
+		} else {
+			for x := range top {
+				top[x] = id
+				bot[x] = id
+			}
+		}
+	}
+	for y := range H {
+		o := out[y*W : y*W+W]
+		copy(o, vb[y*W:y*W+W])
+		for k := 1; k < P; k++ {
+			src := vb[(y+k)*W : (y+k)*W+W]
+			src = src[:len(o)]
+			if sum {
+				for x := range o {
+					o[x] += src[x]
+				}
+			} else {
+				for x := range o {
+					o[x] = F(o[x] * src[x])
+				}
+			}
+		}
+	}
+}
+
+// localSlide sets out[x] to the product (or sum) of in[x : x+P], in order.
+func localSlide[F float32 | float64](out, in []F, P int, sum bool) {
+	in = in[:len(out)+P-1]
+	switch {
+	case sum:
+		for x := range out {
+			a := in[x]
+			for _, v := range in[x+1 : x+P] {
+				a += v
+			}
+			out[x] = a
+		}
+	case P == 1:
+		copy(out, in)
+	case P == 3:
+		for x := range out {
+			s := in[x : x+3 : x+3]
+			out[x] = F(F(s[0]*s[1]) * s[2])
+		}
+	case P == 5:
+		for x := range out {
+			s := in[x : x+5 : x+5]
+			out[x] = F(F(F(F(s[0]*s[1])*s[2])*s[3]) * s[4])
+		}
+	default:
+		for x := range out {
+			a := in[x]
+			for _, v := range in[x+1 : x+P] {
+				a = F(a * v)
+			}
+			out[x] = a
+		}
+	}
+}
+
+// logPath computes the flagged pixels in the log domain, in float64: the
+// distances by box sums of the squared differences, then per pixel a
+// running maximum m of the logits ℓ = −dist·c and the sums S = Σ e^{ℓ−m},
+// A = Σ e^{ℓ−m}·X, rescaled by e^{m_old−m_new} when the maximum grows; a
+// term with ℓ < m − 87 is skipped (it is below e^−87 of the final maximum).
+func (l *Local) logPath(dst, xt []float32, c float64, P int) {
+	d := l.Data
+	W, H, C := d.W, d.H, d.C
+	HW, D := W*H, d.Dim()
+	r := P / 2
+	f, w, sum, num, mx, flag := l.f64[:HW], l.w64[:HW], l.lsum[:HW], l.lnum[:D], l.mx[:HW], l.flag[:HW]
+	clear(sum)
+	clear(num)
+	for i := range mx {
+		mx[i] = math.Inf(-1)
+	}
+	sv := &l.sv
+	update := func(i int, img []uint8, j int) {
+		lg := -float64(w[i] * c)
+		m := mx[i]
+		if lg > m {
+			sc := float64(localExp(float32(m - lg)))
+			sum[i] = float64(sum[i]*sc) + 1
+			for ch := range C {
+				k := ch*HW + i
+				num[k] = float64(num[k]*sc) + float64(ByteValue[img[ch*HW+j]])
+			}
+			mx[i] = lg
+			return
+		}
+		if !(lg-m > -87) {
+			return
+		}
+		e := float64(localExp(float32(lg - m)))
+		sum[i] += e
+		for ch := range C {
+			k := ch*HW + i
+			num[k] += float64(e * float64(ByteValue[img[ch*HW+j]]))
+		}
+	}
+	sqdiff := func(q int, x float32, b uint8, first bool) {
+		dv := float64(x) - sv[b]
+		e := float64(dv * dv)
+		if first {
+			f[q] = e
+		} else {
+			f[q] += e
+		}
+	}
+	for n := range d.Len() {
+		img := d.Pix[n*D : n*D+D]
+		if !l.Equivariant {
+			for ch := range C {
+				for p := range HW {
+					sqdiff(p, xt[ch*HW+p], img[ch*HW+p], ch == 0)
+				}
+			}
+			localBox(w, f, l.hbuf64, l.vbuf64, W, H, P, false, true)
+			for i := range HW {
+				if flag[i] {
+					update(i, img, i)
+				}
+			}
+			continue
+		}
+		for sy := range H {
+			for sx := range W {
+				for ch := range C {
+					for py := range H {
+						for px := range W {
+							q := (py+sy)%H*W + (px+sx)%W
+							sqdiff(py*W+px, xt[ch*HW+py*W+px], img[ch*HW+q], ch == 0)
+						}
+					}
+				}
+				localBox(w, f, l.hbuf64, l.vbuf64, W, H, P, true, true)
+				for jy := r; jy < H-r; jy++ {
+					iy := (jy - sy + H) % H
+					for jx := r; jx < W-r; jx++ {
+						i := iy*W + (jx-sx+W)%W
+						if flag[i] {
+							update(i, img, jy*W+jx)
+						}
+					}
+				}
+			}
+		}
+	}
+	for i := range HW {
+		if !flag[i] {
+			continue
+		}
+		for ch := range C {
+			dst[ch*HW+i] = float32(num[ch*HW+i] / sum[i])
+		}
+	}
+}
+
+// localExp returns e^x for x ≤ 0 as a float32, the same bits on every
+// platform: 0 for x < −87 (and NaN), else 2^k·p(r) with x = k·ln2 + r,
+// |r| ≤ ln2/2, k·ln2 split in two parts so that k·ln2Hi is exact, and p the
+// Taylor polynomial of degree 7 (relative error below 6e−9 before
+// rounding; a few float32 ulp after). Each product is rounded explicitly.
+func localExp(x float32) float32 {
+	if !(x >= -87) {
+		return 0
+	}
+	const (
+		log2e = 1.44269504088896341
+		ln2Hi = 0.693359375 // 355/512: k·ln2Hi is exact for |k| < 2^15
+		ln2Lo = -2.12194440054690583e-4
+		inv7f = 1.0 / 5040
+		inv6f = 1.0 / 720
+		inv5f = 1.0 / 120
+		inv4f = 1.0 / 24
+		inv3f = 1.0 / 6
+		inv2f = 1.0 / 2
+	)
+	k := float32(math.Floor(float64(float32(x*log2e) + 0.5)))
+	rr := float32(x-float32(k*ln2Hi)) - float32(k*ln2Lo)
+	p := float32(inv7f)
+	p = float32(p*rr) + inv6f
+	p = float32(p*rr) + inv5f
+	p = float32(p*rr) + inv4f
+	p = float32(p*rr) + inv3f
+	p = float32(p*rr) + inv2f
+	p = float32(p*rr) + 1
+	p = float32(p*rr) + 1
+	return float32(p * math.Float32frombits(uint32(int32(k)+127)<<23))
+}

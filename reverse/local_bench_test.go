@@ -1,0 +1,35 @@
+package reverse
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkLocalLS: one 28×28 x̂_0 of the LS machine with P = 5 at t = 300
+// of the lesson's schedule, against N random-byte images (the cost does not
+// depend on the bytes' values; the NumPy reference, bench/numpy_reverse.py
+// local, uses random data too).
+func BenchmarkLocalLS(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) { benchLocal(b, n, false) })
+	}
+}
+
+// BenchmarkLocalELS: the same for the ELS machine (numpy_reverse.py equiv).
+func BenchmarkLocalELS(b *testing.B) {
+	b.Run("N=100", func(b *testing.B) { benchLocal(b, 100, true) })
+}
+
+func benchLocal(b *testing.B, n int, els bool) {
+	s := localSchedule(b)
+	d := localData(b, 28, 28, 1, n, 0, 42)
+	xt := localXt(s, d, 300, 0, 43)
+	l := NewLocal(s, d, els)
+	l.PatchSize = localFixed(5)
+	dst := make([]float32, d.Dim())
+	l.Denoise(dst, xt, 300)
+	b.ResetTimer()
+	for b.Loop() {
+		l.Denoise(dst, xt, 300)
+	}
+}
