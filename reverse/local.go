@@ -87,13 +87,13 @@ type Local struct {
 
 	forceLog bool // tests: use the log-domain path for every pixel
 
-	tab    []float32    // tab[(c·HW + p)·256 + b] = F_{c,p}[b]
-	sv     [256]float64 // √ᾱ_t·v_b
-	f, w   []float32    // factor map, box products
-	hbuf   []float32    // one padded row
-	vbuf   []float32    // rows padded for the vertical pass
-	f64    []float64    // log path: squared differences
-	w64    []float64    // log path: distances
+	tab    [][256]float32 // tab[c·HW + p][b] = F_{c,p}[b]
+	sv     [256]float64   // √ᾱ_t·v_b
+	f, w   []float32      // factor map, box products
+	hbuf   []float32      // one padded row
+	vbuf   []float32      // rows padded for the vertical pass
+	f64    []float64      // log path: squared differences
+	w64    []float64      // log path: distances
 	hbuf64 []float64
 	vbuf64 []float64
 	sum    []float64 // S(i)
@@ -255,7 +255,7 @@ func (l *Local) alloc() {
 		return
 	}
 	pad := 2 * max(d.W, d.H) // r < max(W, H) always
-	l.tab = make([]float32, D*256)
+	l.tab = make([][256]float32, D)
 	l.f = make([]float32, HW)
 	l.w = make([]float32, HW)
 	l.vbuf = make([]float32, (d.H+pad)*d.W)
@@ -286,7 +286,7 @@ func (l *Local) table(xt []float32, c float64) {
 			e[b] = float64(dv * dv)
 			m = min(m, e[b])
 		}
-		row := l.tab[q*256 : q*256+256]
+		row := &l.tab[q]
 		for b := range row {
 			row[b] = localExp(float32(-float64((e[b] - m) * c)))
 		}
@@ -305,7 +305,11 @@ func (l *Local) lsProduct(P int) {
 	r := P / 2
 	clear(l.sum)
 	clear(l.num)
-	sum, num, tab := l.sum[:HW], l.num[:D], l.tab
+	if C == 1 && P == 5 {
+		l.lsProduct5()
+		return
+	}
+	tab := l.tab
 	hb := l.hbuf[:W+2*r]
 	for k := range r {
 		hb[k], hb[r+W+k] = 1, 1
@@ -322,15 +326,16 @@ func (l *Local) lsProduct(P int) {
 		for y := range H {
 			base := y * W
 			row := img[base : base+W]
-			t0 := tab[base<<8 : (base+W)<<8]
+			t0 := tab[base : base+W]
+			t0 = t0[:len(row)]
 			for x, b := range row {
-				mid[x] = t0[x<<8|int(b)]
+				mid[x] = t0[x][b]
 			}
 			for ch := 1; ch < C; ch++ {
 				off := ch*HW + base
-				tc := tab[off<<8 : (off+W)<<8]
+				tc := tab[off : off+W]
 				for x, b := range img[off : off+W] {
-					mid[x] = float32(mid[x] * tc[x<<8|int(b)])
+					mid[x] = float32(mid[x] * tc[x][b])
 				}
 			}
 			localSlide(hm[base:base+W], hb, P, false)
@@ -358,18 +363,6 @@ func (l *Local) lsProduct(P int) {
 					win[k] = hm[yy*W : yy*W+W]
 				}
 			}
-			s := sum[base : base+W]
-			if C == 1 && P == 5 {
-				r0, r1, r2, r3, r4 := win[0][:W], win[1][:W], win[2][:W], win[3][:W], win[4][:W]
-				nm := num[base : base+W]
-				iv := img[base : base+W]
-				for x := range s {
-					w := float64(float32(float32(float32(r0[x]*r1[x])*r2[x])*r3[x]) * r4[x])
-					s[x] += w
-					nm[x] += float64(w * localByteValue64[iv[x]])
-				}
-				continue
-			}
 			acc := l.f[W : 2*W]
 			copy(acc, win[0])
 			for k := 1; k < P; k++ {
@@ -379,6 +372,52 @@ func (l *Local) lsProduct(P int) {
 				}
 			}
 			l.lsAdd(acc, img, base)
+		}
+	}
+}
+
+// lsProduct5 is lsProduct for one plane and P = 5. The row products go to
+// hp, padded with two rows of ones above and below; each column is then
+// walked down with the last five row products in registers, the window
+// product taken as ((a0·a1)·(a2·a3))·a4 from pair products (3 products a
+// pixel, as in the rows), and added straight into the sums.
+func (l *Local) lsProduct5() {
+	d := l.Data
+	W, H := d.W, d.H
+	HW := W * H
+	hb := l.hbuf[:W+4]
+	hb[0], hb[1], hb[W+2], hb[W+3] = 1, 1, 1, 1
+	mid := hb[2 : 2+W]
+	hp := l.vbuf[:(H+4)*W]
+	for x := range W {
+		hp[x], hp[W+x], hp[(H+2)*W+x], hp[(H+3)*W+x] = 1, 1, 1, 1
+	}
+	sum, num, tab := l.sum[:HW], l.num[:HW], l.tab[:HW]
+	for n := range d.Len() {
+		img := d.Pix[n*HW : n*HW+HW]
+		for y := range H {
+			base := y * W
+			row := img[base : base+W]
+			t0 := tab[base : base+W]
+			t0 = t0[:len(row)]
+			for x, b := range row {
+				mid[x] = t0[x][b]
+			}
+			localSlide(hp[(y+2)*W:(y+3)*W], hb, 5, false)
+		}
+		for x := range W {
+			a0, a1, a2, a3 := hp[x], hp[W+x], hp[2*W+x], hp[3*W+x]
+			q0, q1, q2 := float32(a0*a1), float32(a1*a2), float32(a2*a3)
+			k := 4*W + x
+			for i := x; i < HW; i += W {
+				a4 := hp[k]
+				k += W
+				q3 := float32(a3 * a4)
+				w := float64(float32(float32(q0*q2) * a4))
+				sum[i] += w
+				num[i] += float64(w * localByteValue64[img[i]])
+				q0, q1, q2, a3 = q1, q2, q3, a4
+			}
 		}
 	}
 }
@@ -438,7 +477,7 @@ func (l *Local) elsProduct(P int) {
 							if j >= W {
 								j -= W
 							}
-							v := tab[(q+px)<<8|int(src[j])]
+							v := tab[q+px][src[j]]
 							if ch == 0 {
 								frow[px] = v
 							} else {
@@ -564,9 +603,18 @@ func localSlide[F float32 | float64](out, in []F, P int, sum bool) {
 			out[x] = F(F(s[0]*s[1]) * s[2])
 		}
 	case P == 5:
+		// out[x] = ((in[x]·in[x+1])·(in[x+2]·in[x+3]))·in[x+4], the pair
+		// products q_x = in[x]·in[x+1] kept in registers: 3 products each.
+		in = in[:len(out)+4]
+		q0 := F(in[0] * in[1])
+		q1 := F(in[1] * in[2])
+		q2 := F(in[2] * in[3])
+		a3 := in[3]
 		for x := range out {
-			s := in[x : x+5 : x+5]
-			out[x] = F(F(F(F(s[0]*s[1])*s[2])*s[3]) * s[4])
+			a4 := in[x+4]
+			q3 := F(a3 * a4)
+			out[x] = F(F(q0*q2) * a4)
+			q0, q1, q2, a3 = q1, q2, q3, a4
 		}
 	default:
 		for x := range out {
