@@ -91,6 +91,7 @@ type Local struct {
 	sv     [256]float64   // √ᾱ_t·v_b
 	f, w   []float32      // factor map, box products
 	hbuf   []float32      // one padded row
+	sc     []float32      // sliding-window scratch
 	vbuf   []float32      // rows padded for the vertical pass
 	f64    []float64      // log path: squared differences
 	w64    []float64      // log path: distances
@@ -260,6 +261,7 @@ func (l *Local) alloc() {
 	l.w = make([]float32, HW)
 	l.vbuf = make([]float32, (d.H+pad)*d.W)
 	l.hbuf = make([]float32, d.W+pad)
+	l.sc = make([]float32, (d.H+pad)*d.W+d.W+pad)
 	l.f64 = make([]float64, HW)
 	l.w64 = make([]float64, HW)
 	l.vbuf64 = make([]float64, (d.H+pad)*d.W)
@@ -293,85 +295,35 @@ func (l *Local) table(xt []float32, c float64) {
 	}
 }
 
-// lsProduct accumulates sum and num over the images for LS by box products
-// of the factors at the same place: for every image, the row products of
-// each of the H rows (a row of factors padded with r ones each side), then
-// for each output row the product of the P row products around it (rows
-// outside the image are ones), added straight into the sums.
+// lsProduct accumulates sum and num over the images for LS: for every
+// image, the factors at the same place, their box products (boxProd), and
+// the weighted sums.
 func (l *Local) lsProduct(P int) {
 	d := l.Data
 	W, H, C := d.W, d.H, d.C
 	HW, D := W*H, d.Dim()
-	r := P / 2
 	clear(l.sum)
 	clear(l.num)
 	if C == 1 && P == 5 {
 		l.lsProduct5()
 		return
 	}
-	tab := l.tab
-	hb := l.hbuf[:W+2*r]
-	for k := range r {
-		hb[k], hb[r+W+k] = 1, 1
-	}
-	mid := hb[r : r+W]
-	hm := l.w[:HW] // row products
-	ones := l.f[:W]
-	for x := range ones {
-		ones[x] = 1
-	}
-	var win [2*localMaxUnroll + 1][]float32
+	tab, f, w := l.tab, l.f[:HW], l.w[:HW]
 	for n := range d.Len() {
 		img := d.Pix[n*D : n*D+D]
-		for y := range H {
-			base := y * W
-			row := img[base : base+W]
-			t0 := tab[base : base+W]
-			t0 = t0[:len(row)]
-			for x, b := range row {
-				mid[x] = t0[x][b]
-			}
-			for ch := 1; ch < C; ch++ {
-				off := ch*HW + base
-				tc := tab[off : off+W]
-				for x, b := range img[off : off+W] {
-					mid[x] = float32(mid[x] * tc[x][b])
-				}
-			}
-			localSlide(hm[base:base+W], hb, P, false)
+		t0 := tab[:HW]
+		for p, b := range img[:HW] {
+			f[p] = t0[p][b]
 		}
+		for ch := 1; ch < C; ch++ {
+			tc := tab[ch*HW : ch*HW+HW]
+			for p, b := range img[ch*HW : ch*HW+HW] {
+				f[p] = float32(f[p] * tc[p][b])
+			}
+		}
+		l.boxProd(w, f, P, false)
 		for y := range H {
-			base := y * W
-			if P > 2*localMaxUnroll+1 {
-				// Large patches: the product of the rows into ones, then the sums.
-				acc := l.f[W : 2*W]
-				copy(acc, ones)
-				for yy := max(y-r, 0); yy <= min(y+r, H-1); yy++ {
-					src := hm[yy*W : yy*W+W]
-					for x := range acc {
-						acc[x] = float32(acc[x] * src[x])
-					}
-				}
-				l.lsAdd(acc, img, base)
-				continue
-			}
-			for k := range P {
-				yy := y - r + k
-				if yy < 0 || yy >= H {
-					win[k] = ones
-				} else {
-					win[k] = hm[yy*W : yy*W+W]
-				}
-			}
-			acc := l.f[W : 2*W]
-			copy(acc, win[0])
-			for k := 1; k < P; k++ {
-				src := win[k][:W]
-				for x := range acc {
-					acc[x] = float32(acc[x] * src[x])
-				}
-			}
-			l.lsAdd(acc, img, base)
+			l.lsAdd(w[y*W:y*W+W], img, y*W)
 		}
 	}
 }
@@ -421,10 +373,6 @@ func (l *Local) lsProduct5() {
 		}
 	}
 }
-
-// localMaxUnroll: lsProduct gathers the rows of patches up to
-// 2·localMaxUnroll+1 rows high in an array.
-const localMaxUnroll = 8
 
 // localByteValue64[b] = float64(ByteValue[b]).
 var localByteValue64 = func() (v [256]float64) {
@@ -519,7 +467,7 @@ func (l *Local) elsProduct(P int) {
 // window around i: truncated at the edges (factors outside are 1) or, if
 // circular, wrapping around. The order of the products is fixed.
 func (l *Local) boxProd(w, f []float32, P int, circular bool) {
-	localBox(w, f, l.hbuf, l.vbuf, l.Data.W, l.Data.H, P, circular, false)
+	localBox(w, f, l.hbuf, l.vbuf, l.sc, l.Data.W, l.Data.H, P, circular, false)
 }
 
 // localBox writes into out, for every pixel of a W×H map in, the product
@@ -529,7 +477,7 @@ func (l *Local) boxProd(w, f []float32, P int, circular bool) {
 // the wrapped values. hb and vb hold at least W+P−1 and (H+P−1)·W numbers.
 // (A box filter by separable sliding windows; the ideal denoiser's code
 // could share it.)
-func localBox[F float32 | float64](out, in, hb, vb []F, W, H, P int, circular, sum bool) {
+func localBox[F float32 | float64](out, in, hb, vb, sc []F, W, H, P int, circular, sum bool) {
 	r := P / 2
 	var id F = 1
 	if sum {
@@ -537,6 +485,7 @@ func localBox[F float32 | float64](out, in, hb, vb []F, W, H, P int, circular, s
 	}
 	hb = hb[:W+2*r]
 	vb = vb[:(H+2*r)*W]
+	vhgw := !sum && P > 5
 	for y := range H {
 		row := in[y*W : y*W+W]
 		copy(hb[r:r+W], row)
@@ -549,7 +498,11 @@ func localBox[F float32 | float64](out, in, hb, vb []F, W, H, P int, circular, s
 				hb[r+W+k] = id
 			}
 		}
-		localSlide(vb[(y+r)*W:(y+r)*W+W], hb, P, sum)
+		if vhgw {
+			localWindowProd(vb[(y+r)*W:(y+r)*W+W], hb, sc, 1, P)
+		} else {
+			localSlide(vb[(y+r)*W:(y+r)*W+W], hb, P, sum)
+		}
 	}
 	for k := range r {
 		top := vb[k*W : k*W+W]
@@ -563,6 +516,10 @@ func localBox[F float32 | float64](out, in, hb, vb []F, W, H, P int, circular, s
 				bot[x] = id
 			}
 		}
+	}
+	if vhgw {
+		localWindowProd(out[:H*W], vb, sc, W, P)
+		return
 	}
 	for y := range H {
 		o := out[y*W : y*W+W]
@@ -578,6 +535,70 @@ func localBox[F float32 | float64](out, in, hb, vb []F, W, H, P int, circular, s
 				for x := range o {
 					o[x] = F(o[x] * src[x])
 				}
+			}
+		}
+	}
+}
+
+// localWindowProd sets out[x] = Π_{k<P} in[x+k] for a sequence of
+// L = len(out)/W elements that are vectors of W numbers (W = 1: numbers;
+// W = image width: rows, multiplied number by number), in holding L+P−1
+// elements. It is van Herk's and Gil & Werman's sliding window: with blocks
+// of P elements, pre[k] is the product from k's block start to k, suf[x]
+// the product from x to its block's end, and the window at x is pre[x+P−1]
+// when x starts a block, suf[x]·pre[x+P−1] otherwise: 3 products an
+// element whatever P. sc holds (L+P−1)·W numbers.
+func localWindowProd[F float32 | float64](out, in, sc []F, W, P int) {
+	L := len(out) / W
+	n := L + P - 1
+	in = in[:n*W]
+	pre := sc[:n*W]
+	for b := 0; b < n; b += P {
+		copy(pre[b*W:b*W+W], in[b*W:b*W+W])
+		for k := b + 1; k < min(b+P, n); k++ {
+			p, q, v := pre[k*W:k*W+W], pre[(k-1)*W:k*W], in[k*W:k*W+W]
+			q, v = q[:len(p)], v[:len(p)]
+			for x := range p {
+				p[x] = F(q[x] * v[x])
+			}
+		}
+	}
+	for b := 0; b < L; b += P {
+		e := b + P - 1 // block end, < n
+		if e < L {
+			copy(out[e*W:e*W+W], in[e*W:e*W+W])
+		}
+		for k := e - 1; k > b; k-- {
+			if k >= L {
+				continue
+			}
+			o, v := out[k*W:k*W+W], in[k*W:k*W+W]
+			v = v[:len(o)]
+			if k+1 < L {
+				nx := out[(k+1)*W : (k+2)*W]
+				nx = nx[:len(o)]
+				for x := range o {
+					o[x] = F(v[x] * nx[x])
+				}
+			} else {
+				// suf[k+1] is past out: recompute the block's tail product.
+				copy(o, v)
+				for j := k + 1; j <= e; j++ {
+					u := in[j*W : j*W+W]
+					u = u[:len(o)]
+					for x := range o {
+						o[x] = F(o[x] * u[x])
+					}
+				}
+			}
+		}
+		// x = b: the whole block is pre[e].
+		copy(out[b*W:b*W+W], pre[e*W:e*W+W])
+		for x := b + 1; x < min(b+P, L); x++ {
+			o, p := out[x*W:x*W+W], pre[(x+P-1)*W:(x+P)*W]
+			p = p[:len(o)]
+			for i := range o {
+				o[i] = F(o[i] * p[i])
 			}
 		}
 	}
@@ -684,7 +705,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 					sqdiff(p, xt[ch*HW+p], img[ch*HW+p], ch == 0)
 				}
 			}
-			localBox(w, f, l.hbuf64, l.vbuf64, W, H, P, false, true)
+			localBox(w, f, l.hbuf64, l.vbuf64, nil, W, H, P, false, true)
 			for i := range HW {
 				if flag[i] {
 					update(i, img, i)
@@ -702,7 +723,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 						}
 					}
 				}
-				localBox(w, f, l.hbuf64, l.vbuf64, W, H, P, true, true)
+				localBox(w, f, l.hbuf64, l.vbuf64, nil, W, H, P, true, true)
 				for jy := r; jy < H-r; jy++ {
 					iy := (jy - sy + H) % H
 					for jx := r; jx < W-r; jx++ {

@@ -228,6 +228,8 @@ func TestLocalMatchesReference(t *testing.T) {
 		{"ELS 8x8 C3 P3 t100", 8, 8, 3, 5, 3, 0.3, 100, 0, true, true},
 		{"ELS 8x8 P3 t3 noise", 8, 8, 1, 5, 3, 0, 3, -1, true, true},
 		{"ELS 9x6 P3 t400", 9, 6, 1, 6, 3, 0.4, 400, 2, true, false},
+		{"ELS 12x10 P7 t700", 12, 10, 1, 3, 7, 0.4, 700, 0, true, false},
+		{"ELS 11x11 C2 P9 t900", 11, 11, 2, 2, 9, 0.4, 900, -1, true, false},
 		{"ELS 28x28 P5 t300", 28, 28, 1, 5, 5, 0.8, 300, 3, true, false},
 	}
 	const tol = 3e-5
@@ -401,7 +403,7 @@ func TestLocalOneImage(t *testing.T) {
 
 // localGolden is the FNV-1a hash of the bits of the outputs in
 // TestLocalDeterministic; the same natively and in WebAssembly.
-const localGolden = 0xc9bd2d953f065ae8
+const localGolden = 0x9a8abbb365da3ee
 
 func TestLocalDeterministic(t *testing.T) {
 	s := localSchedule(t)
@@ -411,6 +413,7 @@ func TestLocalDeterministic(t *testing.T) {
 		els                 bool
 	}{
 		{28, 28, 1, 200, 300, 5, false}, // calibrated P
+		{28, 28, 1, 100, 300, 7, false}, // P = 5 below
 		{28, 28, 1, 50, 40, -1, false},  // log path at some pixels
 		{8, 8, 3, 20, 700, 2, false},
 		{10, 10, 1, 10, 200, 3, true},
@@ -419,6 +422,9 @@ func TestLocalDeterministic(t *testing.T) {
 		d := localData(t, tc.w, tc.h, tc.c, tc.n, 0.6, uint64(1000+i))
 		xt := localXt(s, d, tc.step, tc.k, uint64(1100+i))
 		l := NewLocal(s, d, tc.els)
+		if i == 1 {
+			l.PatchSize = localFixed(5)
+		}
 		a := make([]float32, d.Dim())
 		b := make([]float32, d.Dim())
 		l.Denoise(a, xt, tc.step)
