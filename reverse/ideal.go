@@ -43,8 +43,9 @@ type Ideal struct {
 	sp *sparse
 
 	x64   []float64
-	acc   []float64
 	logit []float64
+	// part[c] is chunk c's share of the weighted sum (see chunks).
+	part []idealPart
 	// DenoiseBatch's scratch: x_t of the batch pixel-major, dot products,
 	// logits of every member.
 	xT, dots, batchLogit []float64
@@ -80,8 +81,8 @@ func NewIdeal(s *diffusion.Schedule, d *Dataset) (*Ideal, error) {
 	return &Ideal{
 		s: s, d: d, sp: sparseOf(d), Cut: DefaultCut,
 		x64:   make([]float64, d.Dim()),
-		acc:   make([]float64, d.Dim()),
 		logit: make([]float64, d.Len()),
+		part:  make([]idealPart, chunks),
 	}, nil
 }
 
@@ -130,36 +131,77 @@ func (m *Ideal) logits(xt []float32, t int) {
 		sum += f
 	}
 	base := float64(m.sp.bg * sum) // g·Σx_i, the background's share of x·X_n
-	for n := range m.logit {
-		dot := base + m.sp.dot(m.x64, n)
-		d2 := float64(xx-float64(2*a*dot)) + float64(a2*m.d.sq[n])
-		m.logit[n] = float64(d2 * inv)
-	}
+	forChunks(len(m.logit), func(_, lo, hi int) {
+		for n := lo; n < hi; n++ {
+			dot := base + m.sp.dot(m.x64, n)
+			d2 := float64(xx-float64(2*a*dot)) + float64(a2*m.d.sq[n])
+			m.logit[n] = float64(d2 * inv)
+		}
+	})
+}
+
+// idealPart is one chunk's share of the weighted sum: Σw·δ_n over its
+// images, Σw, Σw², how many it summed, and its first image of largest
+// weight.
+type idealPart struct {
+	acc       []float64
+	sum, sum2 float64
+	used, top int
+	topLogit  float64
 }
 
 // mean writes Σ w_n X_n / Σ w_n for the current logits into dst and records
-// the statistics.
+// the statistics. Each chunk sums its images in order, and the chunks'
+// sums are added in chunk order, so the bits do not depend on how many
+// threads ran them.
 func (m *Ideal) mean(dst []float32) {
 	mx := maxOf(m.logit)
-	clear(m.acc)
+	D := len(dst)
+	forChunks(len(m.logit), func(c, lo, hi int) {
+		p := &m.part[c]
+		if len(p.acc) != D {
+			p.acc = make([]float64, D)
+		}
+		clear(p.acc)
+		p.sum, p.sum2, p.used, p.top = 0, 0, 0, -1
+		for n := lo; n < hi; n++ {
+			l := m.logit[n]
+			if m.Cut != 0 && l < mx-m.Cut {
+				continue
+			}
+			w := diffusion.Exp(l - mx)
+			if p.top < 0 && l == mx {
+				p.top = n
+			}
+			p.sum += w
+			p.sum2 += float64(w * w)
+			p.used++
+			m.sp.addTo(p.acc, w, n)
+		}
+	})
 	var sum, sum2 float64
 	top, used := -1, 0
-	for n, l := range m.logit {
-		if m.Cut != 0 && l < mx-m.Cut {
-			continue
+	acc := m.part[0].acc
+	for c := range m.part {
+		p := &m.part[c]
+		if p.acc == nil {
+			continue // a chunk with no images (N < chunks)
 		}
-		w := diffusion.Exp(l - mx)
-		if top < 0 && l == mx {
-			top = n
+		if c > 0 {
+			for i, v := range p.acc {
+				acc[i] += v
+			}
 		}
-		sum += w
-		sum2 += float64(w * w)
-		used++
-		m.sp.addTo(m.acc, w, n)
+		sum += p.sum
+		sum2 += p.sum2
+		used += p.used
+		if top < 0 {
+			top = p.top
+		}
 	}
 	inv := 1 / sum
 	for i := range dst {
-		dst[i] = float32(m.sp.bg + float64(m.acc[i]*inv))
+		dst[i] = float32(m.sp.bg + float64(acc[i]*inv))
 	}
 	m.last = IdealStats{EffectiveN: sum * sum / sum2, Top: top, TopWeight: inv, Used: used}
 }
@@ -188,7 +230,7 @@ func (m *Ideal) DenoiseBatch(dst, xt [][]float32, t int) {
 	D := m.d.Dim()
 	if len(m.xT) < B*D {
 		m.xT = make([]float64, B*D)
-		m.dots = make([]float64, B)
+		m.dots = make([]float64, chunks*B)
 		m.batchLogit = make([]float64, B*m.d.Len())
 	}
 	a2 := m.s.AlphaBar[max(min(t, m.s.T), 0)]
@@ -208,22 +250,24 @@ func (m *Ideal) DenoiseBatch(dst, xt [][]float32, t int) {
 	}
 	sp := m.sp
 	N := m.d.Len()
-	dots := m.dots[:B]
-	for n := range N {
-		clear(dots)
-		lo, hi := sp.off[n], sp.off[n+1]
-		for k, i := range sp.idx[lo:hi] {
-			dv := sp.delta[sp.val[int(lo)+k]]
-			row := m.xT[int(i)*B : int(i)*B+B]
-			for b, x := range row {
-				dots[b] += float64(x * dv)
+	forChunks(N, func(c, lo, hi int) {
+		dots := m.dots[c*B : (c+1)*B]
+		for n := lo; n < hi; n++ {
+			clear(dots)
+			lo, hi := sp.off[n], sp.off[n+1]
+			for k, i := range sp.idx[lo:hi] {
+				dv := sp.delta[sp.val[int(lo)+k]]
+				row := m.xT[int(i)*B : int(i)*B+B]
+				for b, x := range row {
+					dots[b] += float64(x * dv)
+				}
+			}
+			for b := range B {
+				d2 := float64(xx[b]-float64(2*a*(base[b]+dots[b]))) + float64(a2*m.d.sq[n])
+				m.batchLogit[b*N+n] = float64(d2 * inv)
 			}
 		}
-		for b := range B {
-			d2 := float64(xx[b]-float64(2*a*(base[b]+dots[b]))) + float64(a2*m.d.sq[n])
-			m.batchLogit[b*N+n] = float64(d2 * inv)
-		}
-	}
+	})
 	for b := range B {
 		copy(m.logit, m.batchLogit[b*N:(b+1)*N])
 		m.mean(dst[b])
