@@ -87,12 +87,12 @@ type Local struct {
 
 	forceLog bool // tests: use the log-domain path for every pixel
 
-	tab    [][256]float32 // tab[c·HW + p][b] = F_{c,p}[b]
+	tab    [][256]float64 // tab[c·HW + p][b] = F_{c,p}[b]
 	sv     [256]float64   // √ᾱ_t·v_b
-	f, w   []float32      // factor map, box products
-	hbuf   []float32      // one padded row
-	sc     []float32      // sliding-window scratch
-	vbuf   []float32      // rows padded for the vertical pass
+	f, w   []float64      // factor map, box products
+	hbuf   []float64      // one padded row
+	sc     []float64      // sliding-window scratch
+	vbuf   []float64      // rows padded for the vertical pass
 	f64    []float64      // log path: squared differences
 	w64    []float64      // log path: distances
 	hbuf64 []float64
@@ -230,7 +230,7 @@ func (l *Local) Denoise(dst, xt []float32, t int) {
 		redo = false
 		for i := range HW {
 			S := l.sum[i]
-			l.flag[i] = !(S >= 0x1p-60)
+			l.flag[i] = !(S >= 0x1p-900)
 			if l.flag[i] {
 				redo = true
 				continue
@@ -256,12 +256,12 @@ func (l *Local) alloc() {
 		return
 	}
 	pad := 2 * max(d.W, d.H) // r < max(W, H) always
-	l.tab = make([][256]float32, D)
-	l.f = make([]float32, HW)
-	l.w = make([]float32, HW)
-	l.vbuf = make([]float32, (d.H+pad)*d.W)
-	l.hbuf = make([]float32, d.W+pad)
-	l.sc = make([]float32, (d.H+pad)*d.W+d.W+pad)
+	l.tab = make([][256]float64, D)
+	l.f = make([]float64, HW)
+	l.w = make([]float64, HW)
+	l.vbuf = make([]float64, (d.H+pad)*d.W)
+	l.hbuf = make([]float64, d.W+pad)
+	l.sc = make([]float64, (d.H+pad)*d.W+d.W+pad)
 	l.f64 = make([]float64, HW)
 	l.w64 = make([]float64, HW)
 	l.vbuf64 = make([]float64, (d.H+pad)*d.W)
@@ -290,7 +290,7 @@ func (l *Local) table(xt []float32, c float64) {
 		}
 		row := &l.tab[q]
 		for b := range row {
-			row[b] = localExp(float32(-float64((e[b] - m) * c)))
+			row[b] = localExp(-float64((e[b] - m) * c))
 		}
 	}
 }
@@ -318,7 +318,7 @@ func (l *Local) lsProduct(P int) {
 		for ch := 1; ch < C; ch++ {
 			tc := tab[ch*HW : ch*HW+HW]
 			for p, b := range img[ch*HW : ch*HW+HW] {
-				f[p] = float32(f[p] * tc[p][b])
+				f[p] = float64(f[p] * tc[p][b])
 			}
 		}
 		l.boxProd(w, f, P, false)
@@ -359,13 +359,13 @@ func (l *Local) lsProduct5() {
 		}
 		for x := range W {
 			a0, a1, a2, a3 := hp[x], hp[W+x], hp[2*W+x], hp[3*W+x]
-			q0, q1, q2 := float32(a0*a1), float32(a1*a2), float32(a2*a3)
+			q0, q1, q2 := float64(a0*a1), float64(a1*a2), float64(a2*a3)
 			k := 4*W + x
 			for i := x; i < HW; i += W {
 				a4 := hp[k]
 				k += W
-				q3 := float32(a3 * a4)
-				w := float64(float32(float32(q0*q2) * a4))
+				q3 := float64(a3 * a4)
+				w := float64(float64(q0*q2) * a4)
 				sum[i] += w
 				num[i] += float64(w * localByteValue64[img[i]])
 				q0, q1, q2, a3 = q1, q2, q3, a4
@@ -383,7 +383,7 @@ var localByteValue64 = func() (v [256]float64) {
 }()
 
 // lsAdd adds the weights w of output row base/W and their weighted pixels.
-func (l *Local) lsAdd(w []float32, img []uint8, base int) {
+func (l *Local) lsAdd(w []float64, img []uint8, base int) {
 	d := l.Data
 	HW := d.W * d.H
 	s := l.sum[base : base+len(w)]
@@ -429,7 +429,7 @@ func (l *Local) elsProduct(P int) {
 							if ch == 0 {
 								frow[px] = v
 							} else {
-								frow[px] = float32(frow[px] * v)
+								frow[px] = float64(frow[px] * v)
 							}
 						}
 					}
@@ -466,7 +466,7 @@ func (l *Local) elsProduct(P int) {
 // boxProd writes into w, for every pixel i, the product of f over the P×P
 // window around i: truncated at the edges (factors outside are 1) or, if
 // circular, wrapping around. The order of the products is fixed.
-func (l *Local) boxProd(w, f []float32, P int, circular bool) {
+func (l *Local) boxProd(w, f []float64, P int, circular bool) {
 	localBox(w, f, l.hbuf, l.vbuf, l.sc, l.Data.W, l.Data.H, P, circular, false)
 }
 
@@ -669,7 +669,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 		lg := -float64(w[i] * c)
 		m := mx[i]
 		if lg > m {
-			sc := float64(localExp(float32(m - lg)))
+			sc := localExp(m - lg)
 			sum[i] = float64(sum[i]*sc) + 1
 			for ch := range C {
 				k := ch*HW + i
@@ -681,7 +681,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 		if !(lg-m > -87) {
 			return
 		}
-		e := float64(localExp(float32(lg - m)))
+		e := localExp(lg - m)
 		sum[i] += e
 		for ch := range C {
 			k := ch*HW + i
@@ -746,35 +746,29 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 	}
 }
 
-// localExp returns e^x for x ≤ 0 as a float32, the same bits on every
-// platform: 0 for x < −87 (and NaN), else 2^k·p(r) with x = k·ln2 + r,
-// |r| ≤ ln2/2, k·ln2 split in two parts so that k·ln2Hi is exact, and p the
-// Taylor polynomial of degree 7 (relative error below 6e−9 before
-// rounding; a few float32 ulp after). Each product is rounded explicitly.
-func localExp(x float32) float32 {
-	if !(x >= -87) {
+// localExp returns e^x for x ≤ 0, the same bits on every platform: 0 for
+// x < −708 (and NaN), else 2^k·p(r) with x = k·ln2 + r, |r| ≤ ln2/2, k·ln2
+// split in two parts so that k·ln2Hi is exact, and p the Taylor polynomial
+// of degree 11 (truncation error below 7e−15 relative; a few ulp of
+// rounding). Each product is rounded explicitly (no fused multiply-add).
+// The result is a normal float64 (≥ 2^−1021) or 0.
+func localExp(x float64) float64 {
+	if !(x >= -708) {
 		return 0
 	}
 	const (
 		log2e = 1.44269504088896341
-		ln2Hi = 0.693359375 // 355/512: k·ln2Hi is exact for |k| < 2^15
-		ln2Lo = -2.12194440054690583e-4
-		inv7f = 1.0 / 5040
-		inv6f = 1.0 / 720
-		inv5f = 1.0 / 120
-		inv4f = 1.0 / 24
-		inv3f = 1.0 / 6
-		inv2f = 1.0 / 2
+		ln2Hi = 6.93147180369123816490e-01 // k·ln2Hi is exact for |k| < 2^11
+		ln2Lo = 1.90821492927058770002e-10
 	)
-	k := float32(math.Floor(float64(float32(x*log2e) + 0.5)))
-	rr := float32(x-float32(k*ln2Hi)) - float32(k*ln2Lo)
-	p := float32(inv7f)
-	p = float32(p*rr) + inv6f
-	p = float32(p*rr) + inv5f
-	p = float32(p*rr) + inv4f
-	p = float32(p*rr) + inv3f
-	p = float32(p*rr) + inv2f
-	p = float32(p*rr) + 1
-	p = float32(p*rr) + 1
-	return float32(p * math.Float32frombits(uint32(int32(k)+127)<<23))
+	k := math.Floor(float64(x*log2e) + 0.5)
+	r := float64(x-float64(k*ln2Hi)) - float64(k*ln2Lo)
+	p := 1.0 / 39916800 // 1/11!
+	for _, c := range [...]float64{
+		1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720,
+		1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1, 1,
+	} {
+		p = float64(p*r) + c
+	}
+	return float64(p * math.Float64frombits(uint64(int64(k)+1023)<<52))
 }

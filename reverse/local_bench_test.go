@@ -33,3 +33,23 @@ func benchLocal(b *testing.B, n int, els bool) {
 		l.Denoise(dst, xt, 300)
 	}
 }
+
+// BenchmarkLocalLSPatch: LS against N = 10000 at larger patches (the
+// calibrated schedule's sides for 28×28 run 3..13).
+func BenchmarkLocalLSPatch(b *testing.B) {
+	for _, P := range []int{3, 9, 13} {
+		b.Run(fmt.Sprintf("P=%d", P), func(b *testing.B) {
+			s := localSchedule(b)
+			d := localData(b, 28, 28, 1, 10000, 0, 42)
+			xt := localXt(s, d, 300, 0, 43)
+			l := NewLocal(s, d, false)
+			l.PatchSize = localFixed(P)
+			dst := make([]float32, d.Dim())
+			l.Denoise(dst, xt, 300)
+			b.ResetTimer()
+			for b.Loop() {
+				l.Denoise(dst, xt, 300)
+			}
+		})
+	}
+}

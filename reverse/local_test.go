@@ -216,7 +216,7 @@ func TestLocalMatchesReference(t *testing.T) {
 		{"LS 8x8 P9 t200", 8, 8, 1, 30, 9, 0.7, 200, 1, false, false},
 		{"LS 8x8 C3 P5 t200", 8, 8, 3, 10, 5, 0.3, 200, 4, false, false},
 		{"LS 8x8 C3 P3 t900", 8, 8, 3, 10, 3, 0, 900, -1, false, false},
-		{"LS 8x8 P5 t5 noise", 8, 8, 1, 20, 5, 0, 5, -1, false, true},
+		{"LS 8x8 P5 t1 noise", 8, 8, 1, 20, 5, 0, 1, -1, false, true},
 		{"LS 28x28 P5 t300", 28, 28, 1, 50, 5, 0.8, 300, 10, false, false},
 		{"LS 28x28 P9 t600", 28, 28, 1, 50, 9, 0.8, 600, -1, false, false},
 		{"LS 28x28 P13 t800", 28, 28, 1, 20, 13, 0.8, 800, 0, false, false},
@@ -225,14 +225,14 @@ func TestLocalMatchesReference(t *testing.T) {
 		{"ELS 8x8 P3 t300", 8, 8, 1, 5, 3, 0.5, 300, 1, true, false},
 		{"ELS 8x8 P5 t800", 8, 8, 1, 5, 5, 0, 800, -1, true, false},
 		{"ELS 8x8 P1 t300", 8, 8, 1, 5, 1, 0, 300, 1, true, false},
-		{"ELS 8x8 C3 P3 t100", 8, 8, 3, 5, 3, 0.3, 100, 0, true, true},
-		{"ELS 8x8 P3 t3 noise", 8, 8, 1, 5, 3, 0, 3, -1, true, true},
+		{"ELS 8x8 C3 P3 t100", 8, 8, 3, 5, 3, 0.3, 100, 0, true, false},
+		{"ELS 8x8 P3 t1 noise", 8, 8, 1, 5, 3, 0, 1, -1, true, true},
 		{"ELS 9x6 P3 t400", 9, 6, 1, 6, 3, 0.4, 400, 2, true, false},
 		{"ELS 12x10 P7 t700", 12, 10, 1, 3, 7, 0.4, 700, 0, true, false},
 		{"ELS 11x11 C2 P9 t900", 11, 11, 2, 2, 9, 0.4, 900, -1, true, false},
 		{"ELS 28x28 P5 t300", 28, 28, 1, 5, 5, 0.8, 300, 3, true, false},
 	}
-	const tol = 3e-5
+	const tol = 2e-7 // about one float32 ulp of x̂_0 (the result is rounded to float32)
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if testing.Short() && tc.els && tc.w == 28 {
@@ -265,7 +265,7 @@ func TestLocalMatchesReference(t *testing.T) {
 						continue
 					}
 					// The product path's denominator: the skipped mass is negligible.
-					if rel := math.Abs(l.sum[i]-denom[i]) / denom[i]; !(rel < 1e-5) {
+					if rel := math.Abs(l.sum[i]-denom[i]) / denom[i]; !(rel < 1e-10) {
 						t.Errorf("pixel %d: S = %g, reference %g (relative error %.2g)", i, l.sum[i], denom[i], rel)
 					}
 				}
@@ -297,7 +297,7 @@ func TestLocalWholeImageIsIdeal(t *testing.T) {
 		}
 		got := make([]float32, d.Dim())
 		l.Denoise(got, xt, tc.step)
-		if e, at := localMaxDiff(got, want); !(e <= 3e-5) {
+		if e, at := localMaxDiff(got, want); !(e <= 2e-7) {
 			t.Errorf("%d×%d×%d t=%d: max |LS − ideal| = %.3g at %d", tc.w, tc.h, tc.c, tc.step, e, at)
 		}
 	}
@@ -403,7 +403,7 @@ func TestLocalOneImage(t *testing.T) {
 
 // localGolden is the FNV-1a hash of the bits of the outputs in
 // TestLocalDeterministic; the same natively and in WebAssembly.
-const localGolden = 0x9a8abbb365da3ee
+const localGolden = 0xe766cbb4d35f3196
 
 func TestLocalDeterministic(t *testing.T) {
 	s := localSchedule(t)
@@ -414,10 +414,10 @@ func TestLocalDeterministic(t *testing.T) {
 	}{
 		{28, 28, 1, 200, 300, 5, false}, // calibrated P
 		{28, 28, 1, 100, 300, 7, false}, // P = 5 below
-		{28, 28, 1, 50, 40, -1, false},  // log path at some pixels
+		{28, 28, 1, 50, 1, -1, false},   // log path
 		{8, 8, 3, 20, 700, 2, false},
 		{10, 10, 1, 10, 200, 3, true},
-		{8, 8, 1, 5, 3, -1, true}, // log path
+		{8, 8, 1, 5, 1, -1, true}, // log path
 	} {
 		d := localData(t, tc.w, tc.h, tc.c, tc.n, 0.6, uint64(1000+i))
 		xt := localXt(s, d, tc.step, tc.k, uint64(1100+i))
@@ -499,18 +499,21 @@ func TestLocalScaleSchedule(t *testing.T) {
 
 func TestLocalExp(t *testing.T) {
 	worst := 0.0
-	for i := 0; i <= 870000; i++ {
-		x := float32(-float64(i) / 10000)
-		got := float64(localExp(x))
-		want := math.Exp(float64(x))
+	for i := 0; i <= 708000; i++ {
+		x := -float64(i) / 1000
+		if i%7 == 3 {
+			x -= 1.0 / 3000
+		}
+		got := localExp(x)
+		want := math.Exp(x)
 		if rel := math.Abs(got-want) / want; rel > worst {
 			worst = rel
 		}
 	}
-	if worst > 3e-7 {
+	if worst > 1e-14 {
 		t.Errorf("localExp: worst relative error %.3g", worst)
 	}
-	for _, x := range []float32{-87.01, -200, float32(math.Inf(-1)), float32(math.NaN())} {
+	for _, x := range []float64{-708.01, -800, math.Inf(-1), math.NaN()} {
 		if got := localExp(x); got != 0 {
 			t.Errorf("localExp(%v) = %v, want 0", x, got)
 		}
