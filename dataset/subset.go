@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -62,13 +61,12 @@ func WriteSubset(w io.Writer, d *reverse.Dataset) error {
 // ReadSubset reads a data set that WriteSubset wrote. It checks the magic,
 // that N ≥ 1, 1 ≤ W, H ≤ MaxSubsetDim, 1 ≤ C ≤ MaxSubsetPlanes, L is 0 or 1,
 // that the data is at most MaxSubsetBytes, and that exactly that much data
-// follows (no less, no more). It never allocates more than the bytes that
-// actually arrive (plus the usual growth slack), so a lying header costs
-// nothing.
+// follows (no less, no more). It never allocates much more than the bytes
+// that actually arrive, so a lying header costs nothing. It reads r only up
+// to one byte past the data (to see that nothing follows).
 func ReadSubset(r io.Reader) (*reverse.Dataset, error) {
-	br := bufio.NewReader(r)
 	hdr := make([]byte, subsetHeaderSize)
-	if k, err := io.ReadFull(br, hdr); err != nil {
+	if k, err := io.ReadFull(r, hdr); err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return nil, fmt.Errorf("dataset: subset header truncated: %d of %d bytes", k, subsetHeaderSize)
 		}
@@ -98,9 +96,7 @@ func ReadSubset(r io.Reader) (*reverse.Dataset, error) {
 	if size > MaxSubsetBytes {
 		return nil, fmt.Errorf("dataset: subset of %d images of %d×%d×%d is %d bytes, over the limit of %d", n, w, h, c, size, MaxSubsetBytes)
 	}
-	// ReadAll grows with what arrives; one byte more than wanted tells
-	// trailing data.
-	data, err := io.ReadAll(io.LimitReader(br, int64(size)+1))
+	data, err := readAtMost(r, size+1)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: reading subset data: %w", err)
 	}
@@ -115,4 +111,32 @@ func ReadSubset(r io.Reader) (*reverse.Dataset, error) {
 		labels = data[:n:n]
 	}
 	return reverse.NewDataset(int(w), int(h), int(c), data[n*l:], labels)
+}
+
+// readAtMost reads r to its end or to limit bytes, whichever comes first
+// (limit one more than wanted tells trailing data). Like io.ReadAll it
+// grows its buffer only with what arrives; a reader that knows its
+// remaining length (bytes.Reader, bytes.Buffer, strings.Reader) gets a
+// buffer of min(that, limit) at once, so a page's fetched file is copied
+// once, without ReadAll's doublings.
+func readAtMost(r io.Reader, limit uint64) ([]byte, error) {
+	hint := uint64(512)
+	if l, ok := r.(interface{ Len() int }); ok && l.Len() >= 0 {
+		hint = uint64(l.Len()) + 1 // +1: the read that sees the end
+	}
+	data := make([]byte, 0, min(hint, limit))
+	lr := io.LimitReader(r, int64(limit))
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		k, err := lr.Read(data[len(data):cap(data)])
+		data = data[:len(data)+k]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+	}
 }

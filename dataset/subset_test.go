@@ -3,8 +3,11 @@ package dataset
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"dissolve/reverse"
 )
@@ -47,6 +50,16 @@ func TestSubsetRoundTrip(t *testing.T) {
 			got, err := ReadSubset(bytes.NewReader(file))
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Readers that do not tell their length, in small pieces.
+			for _, r := range []io.Reader{iotest.HalfReader(bytes.NewReader(file)), iotest.DataErrReader(bytes.NewReader(file)), struct{ io.Reader }{bytes.NewBuffer(file)}} {
+				other, err := ReadSubset(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(other.Pix, got.Pix) || !bytes.Equal(other.Labels, got.Labels) {
+					t.Fatal("reading in pieces gives other bytes")
+				}
 			}
 			if got.Len() != tc.d.Len() || got.W != tc.d.W || got.H != tc.d.H || got.C != tc.d.C {
 				t.Fatalf("read %d of %d×%d×%d, wrote %d of %d×%d×%d", got.Len(), got.W, got.H, got.C, tc.d.Len(), tc.d.W, tc.d.H, tc.d.C)
@@ -107,6 +120,32 @@ func TestReadSubsetErrors(t *testing.T) {
 				t.Errorf("error %q, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Reading the page's 7.85 MB file from memory costs one copy of it (and
+// reverse's ‖X_n‖² table), not io.ReadAll's doublings.
+func TestReadSubsetAllocatesOnce(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteSubset(&buf, loadMNIST(t, "train").Subset(10000)); err != nil {
+		t.Fatal(err)
+	}
+	file := buf.Bytes()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d, err := ReadSubset(bytes.NewReader(file))
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := uint64(len(file)) + 8*uint64(d.Len()) + 64<<10
+	if got := after.TotalAlloc - before.TotalAlloc; got > limit {
+		t.Errorf("ReadSubset of %d bytes allocated %d, want at most %d", len(file), got, limit)
+	}
+	// The same reader, told about a truncated file, stops at its end.
+	if _, err := ReadSubset(iotest.OneByteReader(bytes.NewReader(file[:1000]))); err == nil || !strings.Contains(err.Error(), "truncated: 972 of 7850000 bytes") {
+		t.Errorf("truncated file: error %v", err)
 	}
 }
 
