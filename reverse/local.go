@@ -308,20 +308,60 @@ func (l *Local) lsProduct(P int) {
 		l.lsProduct5()
 		return
 	}
-	tab, f, w := l.tab, l.f[:HW], l.w[:HW]
+	r := P / 2
+	tab, w, sum := l.tab, l.w[:HW], l.sum[:HW]
+	hb := l.hbuf[:W+2*r]
+	for k := range r {
+		hb[k], hb[r+W+k] = 1, 1
+	}
+	mid := hb[r : r+W]
+	hp := l.vbuf[:(H+2*r)*W]
+	for x := range r * W {
+		hp[x], hp[(H+r)*W+x] = 1, 1
+	}
 	for n := range d.Len() {
 		img := d.Pix[n*D : n*D+D]
-		t0 := tab[:HW]
-		for p, b := range img[:HW] {
-			f[p] = t0[p][b]
-		}
-		for ch := 1; ch < C; ch++ {
-			tc := tab[ch*HW : ch*HW+HW]
-			for p, b := range img[ch*HW : ch*HW+HW] {
-				f[p] = float64(f[p] * tc[p][b])
+		for y := range H {
+			base := y * W
+			t0 := tab[base : base+W]
+			for x, b := range img[base : base+W] {
+				mid[x] = t0[x][b]
+			}
+			for ch := 1; ch < C; ch++ {
+				off := ch*HW + base
+				tc := tab[off : off+W]
+				for x, b := range img[off : off+W] {
+					mid[x] = float64(mid[x] * tc[x][b])
+				}
+			}
+			out := hp[(y+r)*W : (y+r+1)*W]
+			if P > 5 {
+				localWindowProd1(out, hb, l.sc, P)
+			} else {
+				localSlide(out, hb, P, false)
 			}
 		}
-		l.boxProd(w, f, P, false)
+		if P > 5 {
+			localWindowProd(w, hp, l.sc, W, P)
+		} else {
+			copy(w, hp[:HW])
+			for k := 1; k < P; k++ {
+				src := hp[k*W : k*W+HW]
+				src = src[:len(w)]
+				for i := range w {
+					w[i] = float64(w[i] * src[i])
+				}
+			}
+		}
+		if C == 1 {
+			num := l.num[:HW]
+			img := img[:len(w)]
+			for i, wi := range w {
+				sum[i] += wi
+				num[i] += float64(wi * localByteValue64[img[i]])
+			}
+			continue
+		}
 		for y := range H {
 			l.lsAdd(w[y*W:y*W+W], img, y*W)
 		}
@@ -499,7 +539,7 @@ func localBox[F float32 | float64](out, in, hb, vb, sc []F, W, H, P int, circula
 			}
 		}
 		if vhgw {
-			localWindowProd(vb[(y+r)*W:(y+r)*W+W], hb, sc, 1, P)
+			localWindowProd1(vb[(y+r)*W:(y+r)*W+W], hb, sc, P)
 		} else {
 			localSlide(vb[(y+r)*W:(y+r)*W+W], hb, P, sum)
 		}
@@ -547,12 +587,17 @@ func localBox[F float32 | float64](out, in, hb, vb, sc []F, W, H, P int, circula
 // of P elements, pre[k] is the product from k's block start to k, suf[x]
 // the product from x to its block's end, and the window at x is pre[x+P−1]
 // when x starts a block, suf[x]·pre[x+P−1] otherwise: 3 products an
-// element whatever P. sc holds (L+P−1)·W numbers.
+// element whatever P. sc holds (L+P)·W numbers.
 func localWindowProd[F float32 | float64](out, in, sc []F, W, P int) {
+	if W == 1 {
+		localWindowProd1(out, in, sc, P)
+		return
+	}
 	L := len(out) / W
 	n := L + P - 1
 	in = in[:n*W]
 	pre := sc[:n*W]
+	suf := sc[n*W : n*W+W]
 	for b := 0; b < n; b += P {
 		copy(pre[b*W:b*W+W], in[b*W:b*W+W])
 		for k := b + 1; k < min(b+P, n); k++ {
@@ -564,43 +609,55 @@ func localWindowProd[F float32 | float64](out, in, sc []F, W, P int) {
 		}
 	}
 	for b := 0; b < L; b += P {
-		e := b + P - 1 // block end, < n
-		if e < L {
-			copy(out[e*W:e*W+W], in[e*W:e*W+W])
-		}
-		for k := e - 1; k > b; k-- {
-			if k >= L {
-				continue
-			}
-			o, v := out[k*W:k*W+W], in[k*W:k*W+W]
-			v = v[:len(o)]
-			if k+1 < L {
-				nx := out[(k+1)*W : (k+2)*W]
-				nx = nx[:len(o)]
-				for x := range o {
-					o[x] = F(v[x] * nx[x])
+		e := b + P - 1 // < n
+		copy(suf, in[e*W:e*W+W])
+		for x := e; x > b; x-- {
+			if x < e {
+				v := in[x*W : x*W+W]
+				v = v[:len(suf)]
+				for i := range suf {
+					suf[i] = F(v[i] * suf[i])
 				}
-			} else {
-				// suf[k+1] is past out: recompute the block's tail product.
-				copy(o, v)
-				for j := k + 1; j <= e; j++ {
-					u := in[j*W : j*W+W]
-					u = u[:len(o)]
-					for x := range o {
-						o[x] = F(o[x] * u[x])
-					}
+			}
+			if x < L {
+				o, p := out[x*W:x*W+W], pre[(x+P-1)*W:(x+P)*W]
+				o, p = o[:len(suf)], p[:len(suf)]
+				for i := range o {
+					o[i] = F(suf[i] * p[i])
 				}
 			}
 		}
-		// x = b: the whole block is pre[e].
 		copy(out[b*W:b*W+W], pre[e*W:e*W+W])
-		for x := b + 1; x < min(b+P, L); x++ {
-			o, p := out[x*W:x*W+W], pre[(x+P-1)*W:(x+P)*W]
-			p = p[:len(o)]
-			for i := range o {
-				o[i] = F(o[i] * p[i])
+	}
+}
+
+// localWindowProd1 is localWindowProd for W = 1.
+func localWindowProd1[F float32 | float64](out, in, pre []F, P int) {
+	L := len(out)
+	n := L + P - 1
+	in = in[:n]
+	pre = pre[:n]
+	for b := 0; b < n; b += P {
+		a := in[b]
+		pre[b] = a
+		for k := b + 1; k < min(b+P, n); k++ {
+			a = F(a * in[k])
+			pre[k] = a
+		}
+	}
+	for b := 0; b < L; b += P {
+		e := b + P - 1
+		s := in[e]
+		if e < L {
+			out[e] = F(s * pre[e+P-1])
+		}
+		for x := e - 1; x > b; x-- {
+			s = F(in[x] * s)
+			if x < L {
+				out[x] = F(s * pre[x+P-1])
 			}
 		}
+		out[b] = pre[e]
 	}
 }
 

@@ -522,3 +522,42 @@ func TestLocalExp(t *testing.T) {
 		t.Errorf("localExp(0) = %v", localExp(0))
 	}
 }
+
+// The sliding window products against the naive product, in float64 (the
+// inputs are powers of two, so every product is exact).
+func TestLocalWindowProd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, W := range []int{1, 3} {
+		for L := 1; L <= 30; L++ {
+			for _, P := range []int{1, 3, 5, 7, 9, 13, 31} {
+				in := make([]float64, (L+P-1)*W)
+				for i := range in {
+					in[i] = math.Ldexp(1, -rng.IntN(20))
+				}
+				out := make([]float64, L*W)
+				sc := make([]float64, (L+P)*W)
+				localWindowProd(out, in, sc, W, P)
+				for x := range L {
+					for i := range W {
+						want := 1.0
+						for k := range P {
+							want *= in[(x+k)*W+i]
+						}
+						if out[x*W+i] != want {
+							t.Fatalf("W=%d L=%d P=%d: out[%d][%d] = %v, want %v", W, L, P, x, i, out[x*W+i], want)
+						}
+					}
+				}
+				if W == 1 && P <= 5 {
+					slide := make([]float64, L)
+					localSlide(slide, in, P, false)
+					for x := range slide {
+						if slide[x] != out[x] {
+							t.Fatalf("localSlide L=%d P=%d: [%d] = %v, want %v", L, P, x, slide[x], out[x])
+						}
+					}
+				}
+			}
+		}
+	}
+}
