@@ -439,9 +439,10 @@ func (l *Local) lsAdd(w []float64, img []uint8, base int) {
 
 // elsProduct accumulates sum and num for ELS: for every image and every
 // circular shift (sy, sx), x_t's pixel p is compared with the image's pixel
-// p+s (mod the size), and the box product around i is the weight of the
-// training patch centred at j = i+s, kept when that patch lies inside the
-// image.
+// p+s (mod the size): the factors' row products (rows padded circularly)
+// go to a map padded with wrapped rows, and the product of P rows around
+// output pixel i is the weight of the training patch centred at j = i+s,
+// kept when that patch lies inside the image.
 func (l *Local) elsProduct(P int) {
 	d := l.Data
 	W, H, C := d.W, d.H, d.C
@@ -449,52 +450,89 @@ func (l *Local) elsProduct(P int) {
 	r := P / 2
 	clear(l.sum)
 	clear(l.num)
-	f, w, sum, num, tab := l.f[:HW], l.w[:HW], l.sum[:HW], l.num[:D], l.tab
+	tab, w, sum, num := l.tab, l.w[:HW], l.sum[:HW], l.num[:D]
+	hb := l.hbuf[:W+2*r]
+	mid := hb[r : r+W]
+	hp := l.vbuf[:(H+2*r)*W]
 	for n := range d.Len() {
 		img := d.Pix[n*D : n*D+D]
 		for sy := range H {
 			for sx := range W {
-				for ch := range C {
-					pl := img[ch*HW : ch*HW+HW]
-					for py := range H {
-						src := pl[((py+sy)%H)*W : ((py+sy)%H)*W+W]
-						q := ch*HW + py*W
-						frow := f[py*W : py*W+W]
-						for px := range frow {
-							j := px + sx
-							if j >= W {
-								j -= W
+				for y := range H {
+					rho := y + sy
+					if rho >= H {
+						rho -= H
+					}
+					base := y * W
+					k := W - sx
+					for ch := range C {
+						t0 := tab[ch*HW+base : ch*HW+base+W]
+						drow := img[ch*HW+rho*W : ch*HW+rho*W+W]
+						if ch == 0 {
+							for x, b := range drow[sx:] {
+								mid[x] = t0[x][b]
 							}
-							v := tab[q+px][src[j]]
-							if ch == 0 {
-								frow[px] = v
-							} else {
-								frow[px] = float64(frow[px] * v)
+							t1 := t0[k:]
+							for x, b := range drow[:sx] {
+								mid[k+x] = t1[x][b]
+							}
+							continue
+						}
+						for x, b := range drow[sx:] {
+							mid[x] = float64(mid[x] * t0[x][b])
+						}
+						t1 := t0[k:]
+						for x, b := range drow[:sx] {
+							mid[k+x] = float64(mid[k+x] * t1[x][b])
+						}
+					}
+					for k := range r {
+						hb[k], hb[r+W+k] = mid[W-r+k], mid[k]
+					}
+					out := hp[(y+r)*W : (y+r+1)*W]
+					if P > 5 {
+						localWindowProd1(out, hb, l.sc, P)
+					} else {
+						localSlide(out, hb, P, false)
+					}
+				}
+				copy(hp[:r*W], hp[H*W:(H+r)*W])
+				copy(hp[(H+r)*W:(H+2*r)*W], hp[r*W:2*r*W])
+				if P > 5 {
+					localWindowProd(w, hp, l.sc, W, P)
+				} else {
+					for y := range H {
+						if jy := (y + sy) % H; jy < r || jy >= H-r {
+							continue // no training patch is centred on row jy
+						}
+						o := w[y*W : y*W+W]
+						copy(o, hp[y*W:y*W+W])
+						for k := 1; k < P; k++ {
+							src := hp[(y+k)*W : (y+k+1)*W]
+							src = src[:len(o)]
+							for x := range o {
+								o[x] = float64(o[x] * src[x])
 							}
 						}
 					}
 				}
-				l.boxProd(w, f, P, true)
 				// Outputs i whose centre j = i+s is at least r from every edge.
 				for jy := r; jy < H-r; jy++ {
 					iy := jy - sy
 					if iy < 0 {
 						iy += H
 					}
+					wr := w[iy*W : iy*W+W]
 					for jx := r; jx < W-r; jx++ {
 						ix := jx - sx
 						if ix < 0 {
 							ix += W
 						}
+						wi := wr[ix]
 						i := iy*W + ix
-						wi := w[i]
-						if wi == 0 {
-							continue
-						}
-						w64 := float64(wi)
-						sum[i] += w64
+						sum[i] += wi
 						for ch := range C {
-							num[ch*HW+i] += float64(w64 * float64(ByteValue[img[ch*HW+jy*W+jx]]))
+							num[ch*HW+i] += float64(wi * localByteValue64[img[ch*HW+jy*W+jx]])
 						}
 					}
 				}
