@@ -498,6 +498,10 @@ func (l *Local) elsProduct(P int) {
 				}
 				copy(hp[:r*W], hp[H*W:(H+r)*W])
 				copy(hp[(H+r)*W:(H+2*r)*W], hp[r*W:2*r*W])
+				if C == 1 && P == 5 {
+					l.elsColumns5(hp, img, sy, sx)
+					continue
+				}
 				if P > 5 {
 					localWindowProd(w, hp, l.sc, W, P)
 				} else {
@@ -536,6 +540,45 @@ func (l *Local) elsProduct(P int) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// elsColumns5 is the end of elsProduct for one plane and P = 5: it walks
+// down the columns whose training centre column is inside, with the last
+// five row products in registers as lsProduct5 does, and adds the weights
+// of the rows whose training centre row is inside.
+func (l *Local) elsColumns5(hp []float64, img []uint8, sy, sx int) {
+	d := l.Data
+	W, H := d.W, d.H
+	HW := W * H
+	sum, num := l.sum[:HW], l.num[:HW]
+	hp = hp[:(H+4)*W]
+	for ix := range W {
+		jx := ix + sx
+		if jx >= W {
+			jx -= W
+		}
+		if jx < 2 || jx >= W-2 {
+			continue
+		}
+		a0, a1, a2, a3 := hp[ix], hp[W+ix], hp[2*W+ix], hp[3*W+ix]
+		q0, q1, q2 := float64(a0*a1), float64(a1*a2), float64(a2*a3)
+		k := 4*W + ix
+		jy := sy
+		for i := ix; i < HW; i += W {
+			a4 := hp[k]
+			k += W
+			q3 := float64(a3 * a4)
+			if jy >= 2 && jy < H-2 {
+				w := float64(float64(q0*q2) * a4)
+				sum[i] += w
+				num[i] += float64(w * localByteValue64[img[jy*W+jx]])
+			}
+			q0, q1, q2, a3 = q1, q2, q3, a4
+			if jy++; jy == H {
+				jy = 0
 			}
 		}
 	}
