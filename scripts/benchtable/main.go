@@ -1,10 +1,13 @@
 // Command benchtable folds the outputs that scripts/bench.sh collects into
 // one table: the diffusion kernels natively and under js/wasm in Node, the
 // NumPy reference (shared/bench/numpy_forward.py), their ratios, the frame
-// figures the page reports in headless Chromium, and the wasm sizes.
+// figures the page reports in headless Chromium, and the wasm sizes; then
+// the reverse process's kernels (reverse/) against
+// shared/bench/numpy_reverse.py, with issue #10's targets.
 //
 //	go run ./scripts/benchtable -native bench-out/native.txt -wasm bench-out/wasm.txt \
-//	    -numpy bench-out/numpy.txt -browser bench-out/browser.txt -wasmfile web/dissolve.wasm
+//	    -numpy bench-out/numpy.txt -browser bench-out/browser.txt -wasmfile web/dissolve.wasm \
+//	    -rnative bench-out/reverse-native.txt -rwasm bench-out/reverse-wasm.txt -rnumpy bench-out/numpy-reverse.txt
 //
 // A missing input leaves its columns as "—" and is named under the table.
 package main
@@ -28,6 +31,9 @@ func main() {
 	numpy := flag.String("numpy", "", "output of numpy_forward.py")
 	browser := flag.String("browser", "", "output of TestBenchBrowser (BENCH browser lines)")
 	wasmFile := flag.String("wasmfile", "web/dissolve.wasm", "the built wasm; .gz and .br beside it")
+	rnative := flag.String("rnative", "", "go test -bench output of reverse/, native")
+	rwasm := flag.String("rwasm", "", "go test -bench output of reverse/, js/wasm in Node")
+	rnumpy := flag.String("rnumpy", "", "output of numpy_reverse.py")
 	flag.Parse()
 
 	var r report
@@ -59,7 +65,12 @@ func main() {
 	if r.cpu == "" {
 		r.cpu = cpuModel()
 	}
+	var rr reverseReport
+	read("reverse benchmarks, native", *rnative, func(f io.Reader) { rr.native = parseGoBench(f, nil) })
+	read("reverse benchmarks, wasm", *rwasm, func(f io.Reader) { rr.wasm = parseGoBench(f, nil) })
+	read("NumPy reverse reference", *rnumpy, func(f io.Reader) { rr.numpy = parseNumPyReverse(f, &rr.blas) })
 	r.write(os.Stdout)
+	rr.write(os.Stdout)
 	for _, m := range missing {
 		fmt.Printf("missing: %s\n", m)
 	}
