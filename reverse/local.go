@@ -22,8 +22,8 @@ import (
 //	w_{n,j}(i) = softmax_{n,j}( −‖x_t[Ω_i] − √ᾱ_t·X_n[Ω_j]‖² / (2(1−ᾱ_t)) )
 //	x̂_0[c, i] = Σ_{n,j} w_{n,j}(i)·X_n[c, j]
 //
-// (their eq. for the ELS score, −(x_t − √ᾱ_t·x̂_0)/(1−ᾱ_t), written through
-// x̂_0). A patch spans all C planes: the squared distance sums over the
+// (their machines return the score −(x_t − √ᾱ_t·x̂_0)/(1−ᾱ_t); this is
+// the same written through x̂_0). A patch spans all C planes: the squared distance sums over the
 // P×P pixels of every plane, and the plane-c output takes plane c of the
 // centre. The boundary follows their code (utils/idealscore.py,
 // LocalScoreModule and LocalEquivScoreModule):
@@ -54,27 +54,30 @@ import (
 // where v_b = ByteValue[b] and m_{c,p} = min_b (x_t[c,p] − √ᾱ v_b)² (a shift
 // per pixel that cancels in the softmax). The 256 factors of every pixel are
 // tabulated once per call (C·H·W·256 exponentials, independent of N), and
-// then every (image, pixel) costs a table look-up and a box product by
-// sliding windows, with no exponential: O(N·H·W) for LS, as the box filter
-// of the distances would be, and O(N·(H·W)²) for ELS (a box product per
-// image and circular shift). Factors are ≤ 1, so the products never
-// overflow; F is computed by a float32 exp that is exactly 0 below e^−87.
+// then every (image, pixel) costs a table look-up and box products by
+// sliding windows (3 multiplications a pixel across and 3 down, whatever P:
+// pair products in registers for P ≤ 5, van Herk/Gil-Werman beyond), with
+// no exponential: O(N·H·W) for LS, as the box filter of the distances
+// would be, and O(N·(H·W)²) for ELS (a box product per image and circular
+// shift). Factors are ≤ 1, so products never overflow; they are float64,
+// and a factor below e^−708 is 0 (localExp).
 //
 // Skipped mass: the main path keeps, per pixel, S(i) = Σ_n Π F (the
-// softmax's denominator times e^{Σ m/(2(1−ᾱ))}). A term is lost only if its
-// product falls below float32's normal range (< 2^−125, including factors
-// flushed to 0), so when S(i) ≥ 2^−60 the lost mass is below N·2^−65 of
-// S(i): under 2^−49 relative for N ≤ 65536, far below float32 resolution.
-// A pixel with S(i) < 2^−60 (x_t's patch far from every training patch, as
-// for pure noise at small t) is recomputed in the log domain: distances by
-// box sums, a running maximum of the logits, and a rescaled sum of
-// exponentials (log-sum-exp), skipping terms more than 87 below the running
-// maximum (each below e^−87 of the final maximum).
+// softmax's denominator times e^{Σ m/(2(1−ᾱ))}, the same shift for every
+// n). A term is lost only if a factor or the product falls below e^−708
+// (< 2^−1021), so when S(i) ≥ 2^−900 the lost mass is below N·2^−121 of
+// S(i): nothing at float32 resolution (tested: S(i) matches a float64
+// reference to 1e−10). A pixel with S(i) < 2^−900 (every training patch's
+// squared distance exceeds Σ_{c,p∈Ω_i} m_{c,p} by more than about
+// 620·2(1−ᾱ_t), e.g. pure noise at t = 1) is recomputed in the log
+// domain: distances by box sums, a running maximum m of the logits ℓ, and
+// the rescaled sums Σ e^{ℓ−m}, Σ e^{ℓ−m}·X (a stable log-sum-exp),
+// skipping terms with ℓ < m − 87 (each below e^−87 of the final maximum).
 //
-// Every operation is a float32 or float64 +, −, ×, ÷ with an explicit
-// conversion after each product (no fused multiply-add) and a table
-// look-up, in a fixed order: the same input gives the same bits natively
-// and in WebAssembly. Sums over images accumulate in float64.
+// Every operation is a float64 +, −, ×, ÷ with an explicit conversion
+// after each product (no fused multiply-add) and a table look-up, in a
+// fixed order, rounded to float32 once at the end: the same input gives the
+// same bits natively and in WebAssembly.
 //
 // A Local is not safe for concurrent use (it keeps scratch buffers).
 type Local struct {
@@ -87,22 +90,18 @@ type Local struct {
 
 	forceLog bool // tests: use the log-domain path for every pixel
 
-	tab    [][256]float64 // tab[c·HW + p][b] = F_{c,p}[b]
-	sv     [256]float64   // √ᾱ_t·v_b
-	f, w   []float64      // factor map, box products
-	hbuf   []float64      // one padded row
-	sc     []float64      // sliding-window scratch
-	vbuf   []float64      // rows padded for the vertical pass
-	f64    []float64      // log path: squared differences
-	w64    []float64      // log path: distances
-	hbuf64 []float64
-	vbuf64 []float64
-	sum    []float64 // S(i)
-	num    []float64 // Σ w·X[c, ·], C planes
-	mx     []float64 // log path: running maximum logit
-	lsum   []float64 // log path: S(i)
-	lnum   []float64 // log path: A
-	flag   []bool
+	tab  [][256]float64 // tab[c·HW + p][b] = F_{c,p}[b]
+	sv   [256]float64   // √ᾱ_t·v_b
+	f, w []float64      // factor map, box products (log path: squared differences, distances)
+	hbuf []float64      // one padded row
+	sc   []float64      // sliding-window scratch
+	vbuf []float64      // rows padded for the vertical pass
+	sum  []float64      // S(i)
+	num  []float64      // Σ w·X[c, ·], C planes
+	mx   []float64      // log path: running maximum logit
+	lsum []float64      // log path: S(i)
+	lnum []float64      // log path: A
+	flag []bool
 }
 
 // Kamb & Ganguli's calibrated patch sizes for MNIST, read from their
@@ -262,10 +261,6 @@ func (l *Local) alloc() {
 	l.vbuf = make([]float64, (d.H+pad)*d.W)
 	l.hbuf = make([]float64, d.W+pad)
 	l.sc = make([]float64, (d.H+pad)*d.W+d.W+pad)
-	l.f64 = make([]float64, HW)
-	l.w64 = make([]float64, HW)
-	l.vbuf64 = make([]float64, (d.H+pad)*d.W)
-	l.hbuf64 = make([]float64, d.W+pad)
 	l.sum = make([]float64, HW)
 	l.num = make([]float64, D)
 	l.mx = make([]float64, HW)
@@ -796,7 +791,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 	W, H, C := d.W, d.H, d.C
 	HW, D := W*H, d.Dim()
 	r := P / 2
-	f, w, sum, num, mx, flag := l.f64[:HW], l.w64[:HW], l.lsum[:HW], l.lnum[:D], l.mx[:HW], l.flag[:HW]
+	f, w, sum, num, mx, flag := l.f[:HW], l.w[:HW], l.lsum[:HW], l.lnum[:D], l.mx[:HW], l.flag[:HW]
 	clear(sum)
 	clear(num)
 	for i := range mx {
@@ -843,7 +838,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 					sqdiff(p, xt[ch*HW+p], img[ch*HW+p], ch == 0)
 				}
 			}
-			localBox(w, f, l.hbuf64, l.vbuf64, nil, W, H, P, false, true)
+			localBox(w, f, l.hbuf, l.vbuf, nil, W, H, P, false, true)
 			for i := range HW {
 				if flag[i] {
 					update(i, img, i)
@@ -861,7 +856,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 						}
 					}
 				}
-				localBox(w, f, l.hbuf64, l.vbuf64, nil, W, H, P, true, true)
+				localBox(w, f, l.hbuf, l.vbuf, nil, W, H, P, true, true)
 				for jy := r; jy < H-r; jy++ {
 					iy := (jy - sy + H) % H
 					for jx := r; jx < W-r; jx++ {
