@@ -1,8 +1,12 @@
 // Command compress writes precompressed siblings of files for
 // dissolve/web/server: NAME.gz (gzip, level 9) and NAME.br (brotli,
-// quality 11, via github.com/andybalholm/brotli).
+// quality 11 unless -brotli says otherwise, via github.com/andybalholm/brotli).
 //
 //	go run ./scripts/compress web/dissolve.wasm
+//	go run ./scripts/compress -brotli 9 web/data/mnist-train.bin
+//
+// (Quality 11 on the 7.9 MB digit file takes about a minute in this pure-Go
+// brotli; quality 9 takes a few seconds for a file a few percent larger.)
 //
 // Each sibling is written to a temporary file and renamed into place, so a
 // server never sees a half-written one. It prints one line per input with
@@ -22,9 +26,11 @@ import (
 	"github.com/andybalholm/brotli"
 )
 
+var quality = flag.Int("brotli", brotli.BestCompression, "brotli quality, 0..11")
+
 func main() {
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: compress FILE...\nwrites FILE.gz (gzip -9) and FILE.br (brotli 11) next to each FILE")
+		fmt.Fprintln(os.Stderr, "usage: compress [-brotli Q] FILE...\nwrites FILE.gz (gzip -9) and FILE.br (brotli Q, default 11) next to each FILE")
 	}
 	flag.Parse()
 	if flag.NArg() == 0 {
@@ -32,6 +38,9 @@ func main() {
 		os.Exit(2)
 	}
 	log.SetFlags(0)
+	if *quality < 0 || *quality > 11 {
+		log.Fatalf("compress: -brotli must be in 0..11, got %d", *quality)
+	}
 	for _, name := range flag.Args() {
 		if err := compress(name); err != nil {
 			log.Fatalf("compress: %v", err)
@@ -53,7 +62,7 @@ func compress(name string) error {
 		return fmt.Errorf("gzip %s: %w", name, err)
 	}
 	var br bytes.Buffer
-	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: 24})
+	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: *quality, LGWin: 24})
 	if err := write(bw, raw); err != nil {
 		return fmt.Errorf("brotli %s: %w", name, err)
 	}
