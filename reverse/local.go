@@ -299,7 +299,7 @@ func (l *Local) lsProduct(P int) {
 	HW, D := W*H, d.Dim()
 	clear(l.sum)
 	clear(l.num)
-	if C == 1 && P == 5 {
+	if C == 1 && P == 5 && W >= 2 {
 		l.lsProduct5()
 		return
 	}
@@ -372,9 +372,6 @@ func (l *Local) lsProduct5() {
 	d := l.Data
 	W, H := d.W, d.H
 	HW := W * H
-	hb := l.hbuf[:W+4]
-	hb[0], hb[1], hb[W+2], hb[W+3] = 1, 1, 1, 1
-	mid := hb[2 : 2+W]
 	hp := l.vbuf[:(H+4)*W]
 	for x := range W {
 		hp[x], hp[W+x], hp[(H+2)*W+x], hp[(H+3)*W+x] = 1, 1, 1, 1
@@ -383,14 +380,30 @@ func (l *Local) lsProduct5() {
 	for n := range d.Len() {
 		img := d.Pix[n*HW : n*HW+HW]
 		for y := range H {
+			// localSlide(…, 5, …) on the row of factors padded with ones,
+			// with the factors looked up on the way (no call: calls are
+			// dear in WebAssembly). q(k) = f[k]·f[k+1], out[x] =
+			// (q(x−2)·q(x))·f[x+2]; 1·v = v, so the bits are localSlide's.
 			base := y * W
 			row := img[base : base+W]
 			t0 := tab[base : base+W]
 			t0 = t0[:len(row)]
-			for x, b := range row {
-				mid[x] = t0[x][b]
+			out := hp[(y+2)*W : (y+3)*W]
+			out = out[:len(row)]
+			f0, f1 := t0[0][row[0]], t0[1][row[1]]
+			q0, q1, q2, a3 := 1.0, f0, float64(f0*f1), f1
+			rest, tr := row[2:], t0[2:]
+			tr = tr[:len(rest)]
+			for x, b := range rest {
+				a4 := tr[x][b]
+				q3 := float64(a3 * a4)
+				out[x] = float64(float64(q0*q2) * a4)
+				q0, q1, q2, a3 = q1, q2, q3, a4
 			}
-			localSlide(hp[(y+2)*W:(y+3)*W], hb, 5, false)
+			for x := len(rest); x < len(out); x++ {
+				out[x] = float64(q0 * q2)
+				q0, q1, q2, a3 = q1, q2, a3, 1
+			}
 		}
 		for x := range W {
 			a0, a1, a2, a3 := hp[x], hp[W+x], hp[2*W+x], hp[3*W+x]
