@@ -498,9 +498,20 @@ func (l *Local) elsProduct(P int) {
 						hb[k], hb[r+W+k] = mid[W-r+k], mid[k]
 					}
 					out := hp[(y+r)*W : (y+r+1)*W]
-					if P > 5 {
+					switch {
+					case P == 5:
+						// localSlide(out, hb, 5, false) without the call.
+						q0, q1, q2, a3 := float64(hb[0]*hb[1]), float64(hb[1]*hb[2]), float64(hb[2]*hb[3]), hb[3]
+						rest := hb[4 : W+4]
+						out = out[:len(rest)]
+						for x, a4 := range rest {
+							q3 := float64(a3 * a4)
+							out[x] = float64(float64(q0*q2) * a4)
+							q0, q1, q2, a3 = q1, q2, q3, a4
+						}
+					case P > 5:
 						localWindowProd1(out, hb, l.sc, P)
-					} else {
+					default:
 						localSlide(out, hb, P, false)
 					}
 				}
