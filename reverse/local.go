@@ -291,8 +291,8 @@ func (l *Local) table(xt []float32, c float64) {
 }
 
 // lsProduct accumulates sum and num over the images for LS: for every
-// image, the factors at the same place, their box products (boxProd), and
-// the weighted sums.
+// image, the factors' row products into a map padded with rows of ones,
+// the products of P rows, and the weighted sums.
 func (l *Local) lsProduct(P int) {
 	d := l.Data
 	W, H, C := d.W, d.H, d.C
@@ -603,29 +603,16 @@ func (l *Local) elsColumns5(hp []float64, img []uint8, sy, sx int) {
 	}
 }
 
-// boxProd writes into w, for every pixel i, the product of f over the P×P
-// window around i: truncated at the edges (factors outside are 1) or, if
-// circular, wrapping around. The order of the products is fixed.
-func (l *Local) boxProd(w, f []float64, P int, circular bool) {
-	localBox(w, f, l.hbuf, l.vbuf, l.sc, l.Data.W, l.Data.H, P, circular, false)
-}
-
-// localBox writes into out, for every pixel of a W×H map in, the product
-// (sum false) or sum (sum true) of in over the P×P window around it: by
-// rows, then by columns, on buffers padded with the identity (1 or 0, which
-// leave a result's bits unchanged: truncated windows) or, if circular, with
-// the wrapped values. hb and vb hold at least W+P−1 and (H+P−1)·W numbers.
-// (A box filter by separable sliding windows; the ideal denoiser's code
-// could share it.)
-func localBox[F float32 | float64](out, in, hb, vb, sc []F, W, H, P int, circular, sum bool) {
+// localBoxSum writes into out, for every pixel of a W×H map in, the sum of
+// in over the P×P window around it: by rows, then by columns, on buffers
+// padded with zeros (which leave a sum's bits unchanged: truncated windows)
+// or, if circular, with the wrapped values. hb and vb hold at least W+P−1
+// and (H+P−1)·W numbers. (A box filter by separable sliding windows; the
+// log-domain path's. It is O(P) a pixel, which that rare path can afford.)
+func localBoxSum(out, in, hb, vb []float64, W, H, P int, circular bool) {
 	r := P / 2
-	var id F = 1
-	if sum {
-		id = 0
-	}
 	hb = hb[:W+2*r]
 	vb = vb[:(H+2*r)*W]
-	vhgw := !sum && P > 5
 	for y := range H {
 		row := in[y*W : y*W+W]
 		copy(hb[r:r+W], row)
@@ -634,15 +621,11 @@ func localBox[F float32 | float64](out, in, hb, vb, sc []F, W, H, P int, circula
 				hb[k] = row[((k-r)%W+W)%W]
 				hb[r+W+k] = row[k%W]
 			} else {
-				hb[k] = id
-				hb[r+W+k] = id
+				hb[k] = 0
+				hb[r+W+k] = 0
 			}
 		}
-		if vhgw {
-			localWindowProd1(vb[(y+r)*W:(y+r)*W+W], hb, sc, P)
-		} else {
-			localSlide(vb[(y+r)*W:(y+r)*W+W], hb, P, sum)
-		}
+		localSlide(vb[(y+r)*W:(y+r)*W+W], hb, P, true)
 	}
 	for k := range r {
 		top := vb[k*W : k*W+W]
@@ -651,15 +634,9 @@ func localBox[F float32 | float64](out, in, hb, vb, sc []F, W, H, P int, circula
 			copy(top, vb[(r+((k-r)%H+H)%H)*W:][:W])
 			copy(bot, vb[(r+k%H)*W:][:W])
 		} else {
-			for x := range top {
-				top[x] = id
-				bot[x] = id
-			}
+			clear(top)
+			clear(bot)
 		}
-	}
-	if vhgw {
-		localWindowProd(out[:H*W], vb, sc, W, P)
-		return
 	}
 	for y := range H {
 		o := out[y*W : y*W+W]
@@ -667,14 +644,8 @@ func localBox[F float32 | float64](out, in, hb, vb, sc []F, W, H, P int, circula
 		for k := 1; k < P; k++ {
 			src := vb[(y+k)*W : (y+k)*W+W]
 			src = src[:len(o)]
-			if sum {
-				for x := range o {
-					o[x] += src[x]
-				}
-			} else {
-				for x := range o {
-					o[x] = F(o[x] * src[x])
-				}
+			for x := range o {
+				o[x] += src[x]
 			}
 		}
 	}
@@ -688,7 +659,7 @@ func localBox[F float32 | float64](out, in, hb, vb, sc []F, W, H, P int, circula
 // the product from x to its block's end, and the window at x is pre[x+P−1]
 // when x starts a block, suf[x]·pre[x+P−1] otherwise: 3 products an
 // element whatever P. sc holds (L+P)·W numbers.
-func localWindowProd[F float32 | float64](out, in, sc []F, W, P int) {
+func localWindowProd(out, in, sc []float64, W, P int) {
 	if W == 1 {
 		localWindowProd1(out, in, sc, P)
 		return
@@ -704,7 +675,7 @@ func localWindowProd[F float32 | float64](out, in, sc []F, W, P int) {
 			p, q, v := pre[k*W:k*W+W], pre[(k-1)*W:k*W], in[k*W:k*W+W]
 			q, v = q[:len(p)], v[:len(p)]
 			for x := range p {
-				p[x] = F(q[x] * v[x])
+				p[x] = float64(q[x] * v[x])
 			}
 		}
 	}
@@ -716,14 +687,14 @@ func localWindowProd[F float32 | float64](out, in, sc []F, W, P int) {
 				v := in[x*W : x*W+W]
 				v = v[:len(suf)]
 				for i := range suf {
-					suf[i] = F(v[i] * suf[i])
+					suf[i] = float64(v[i] * suf[i])
 				}
 			}
 			if x < L {
 				o, p := out[x*W:x*W+W], pre[(x+P-1)*W:(x+P)*W]
 				o, p = o[:len(suf)], p[:len(suf)]
 				for i := range o {
-					o[i] = F(suf[i] * p[i])
+					o[i] = float64(suf[i] * p[i])
 				}
 			}
 		}
@@ -732,7 +703,7 @@ func localWindowProd[F float32 | float64](out, in, sc []F, W, P int) {
 }
 
 // localWindowProd1 is localWindowProd for W = 1.
-func localWindowProd1[F float32 | float64](out, in, pre []F, P int) {
+func localWindowProd1(out, in, pre []float64, P int) {
 	L := len(out)
 	n := L + P - 1
 	in = in[:n]
@@ -741,7 +712,7 @@ func localWindowProd1[F float32 | float64](out, in, pre []F, P int) {
 		a := in[b]
 		pre[b] = a
 		for k := b + 1; k < min(b+P, n); k++ {
-			a = F(a * in[k])
+			a = float64(a * in[k])
 			pre[k] = a
 		}
 	}
@@ -749,12 +720,12 @@ func localWindowProd1[F float32 | float64](out, in, pre []F, P int) {
 		e := b + P - 1
 		s := in[e]
 		if e < L {
-			out[e] = F(s * pre[e+P-1])
+			out[e] = float64(s * pre[e+P-1])
 		}
 		for x := e - 1; x > b; x-- {
-			s = F(in[x] * s)
+			s = float64(in[x] * s)
 			if x < L {
-				out[x] = F(s * pre[x+P-1])
+				out[x] = float64(s * pre[x+P-1])
 			}
 		}
 		out[b] = pre[e]
@@ -762,7 +733,7 @@ func localWindowProd1[F float32 | float64](out, in, pre []F, P int) {
 }
 
 // localSlide sets out[x] to the product (or sum) of in[x : x+P], in order.
-func localSlide[F float32 | float64](out, in []F, P int, sum bool) {
+func localSlide(out, in []float64, P int, sum bool) {
 	in = in[:len(out)+P-1]
 	switch {
 	case sum:
@@ -778,27 +749,27 @@ func localSlide[F float32 | float64](out, in []F, P int, sum bool) {
 	case P == 3:
 		for x := range out {
 			s := in[x : x+3 : x+3]
-			out[x] = F(F(s[0]*s[1]) * s[2])
+			out[x] = float64(float64(s[0]*s[1]) * s[2])
 		}
 	case P == 5:
 		// out[x] = ((in[x]·in[x+1])·(in[x+2]·in[x+3]))·in[x+4], the pair
 		// products q_x = in[x]·in[x+1] kept in registers: 3 products each.
 		in = in[:len(out)+4]
-		q0 := F(in[0] * in[1])
-		q1 := F(in[1] * in[2])
-		q2 := F(in[2] * in[3])
+		q0 := float64(in[0] * in[1])
+		q1 := float64(in[1] * in[2])
+		q2 := float64(in[2] * in[3])
 		a3 := in[3]
 		for x := range out {
 			a4 := in[x+4]
-			q3 := F(a3 * a4)
-			out[x] = F(F(q0*q2) * a4)
+			q3 := float64(a3 * a4)
+			out[x] = float64(float64(q0*q2) * a4)
 			q0, q1, q2, a3 = q1, q2, q3, a4
 		}
 	default:
 		for x := range out {
 			a := in[x]
 			for _, v := range in[x+1 : x+P] {
-				a = F(a * v)
+				a = float64(a * v)
 			}
 			out[x] = a
 		}
@@ -862,7 +833,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 					sqdiff(p, xt[ch*HW+p], img[ch*HW+p], ch == 0)
 				}
 			}
-			localBox(w, f, l.hbuf, l.vbuf, nil, W, H, P, false, true)
+			localBoxSum(w, f, l.hbuf, l.vbuf, W, H, P, false)
 			for i := range HW {
 				if flag[i] {
 					update(i, img, i)
@@ -880,7 +851,7 @@ func (l *Local) logPath(dst, xt []float32, c float64, P int) {
 						}
 					}
 				}
-				localBox(w, f, l.hbuf, l.vbuf, nil, W, H, P, true, true)
+				localBoxSum(w, f, l.hbuf, l.vbuf, W, H, P, true)
 				for jy := r; jy < H-r; jy++ {
 					iy := (jy - sy + H) % H
 					for jx := r; jx < W-r; jx++ {

@@ -53,3 +53,20 @@ func BenchmarkLocalLSPatch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLocalLSInk: as BenchmarkLocalLS/N=10000 but with 81% of the
+// bytes 0, as MNIST's paper (the table look-ups then mostly hit one entry
+// per pixel).
+func BenchmarkLocalLSInk(b *testing.B) {
+	s := localSchedule(b)
+	d := localData(b, 28, 28, 1, 10000, 0.81, 42)
+	xt := localXt(s, d, 300, 0, 43)
+	l := NewLocal(s, d, false)
+	l.PatchSize = localFixed(5)
+	dst := make([]float32, d.Dim())
+	l.Denoise(dst, xt, 300)
+	b.ResetTimer()
+	for b.Loop() {
+		l.Denoise(dst, xt, 300)
+	}
+}
