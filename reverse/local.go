@@ -52,14 +52,16 @@ import (
 //	F_{c,p}[b] = exp(−((x_t[c,p] − √ᾱ·v_b)² − m_{c,p}) / (2(1−ᾱ)))
 //
 // where v_b = ByteValue[b] and m_{c,p} = min_b (x_t[c,p] − √ᾱ v_b)² (a shift
-// per pixel that cancels in the softmax). The 256 factors of every pixel are
-// tabulated once per call (C·H·W·256 exponentials, independent of N), and
-// then every (image, pixel) costs a table look-up and box products by
-// sliding windows (3 multiplications a pixel across and 3 down, whatever P:
-// pair products in registers for P ≤ 5, van Herk/Gil-Werman beyond), with
-// no exponential: O(N·H·W) for LS, as the box filter of the distances
-// would be, and O(N·(H·W)²) for ELS (a box product per image and circular
-// shift). Factors are ≤ 1, so products never overflow; they are float64,
+// per pixel that cancels in the softmax; the nearest byte gives it). The
+// 256 factors of every pixel are tabulated once per call (C·H·W·256
+// exponentials, independent of N; LS with fewer than 256 images or more
+// than 2^15 numbers an image computes each image's factors instead, see
+// localTableMinN), and then every (image, pixel) costs a table look-up and
+// box products by sliding windows (3 multiplications a pixel across and 3
+// down, whatever P: pair products in registers for P ≤ 5, van
+// Herk/Gil-Werman beyond), with no exponential: O(N·H·W) for LS, as the
+// box filter of the distances would be, and O(N·(H·W)²) for ELS (a box
+// product per image and circular shift). Factors are ≤ 1, so products never overflow; they are float64,
 // and a factor below e^−708 is 0 (localExp).
 //
 // Skipped mass: the main path keeps, per pixel, S(i) = Σ_n Π F (the
@@ -89,6 +91,12 @@ type Local struct {
 	PatchSize func(t int) int
 
 	forceLog bool // tests: use the log-domain path for every pixel
+	mode     int  // tests: 0 chooses, 1 forces the table, 2 direct factors
+
+	direct bool      // this call computes LS factors directly (no table)
+	m      []float64 // m[c·HW + p] = m_{c,p}
+	xt     []float32 // x_t of this call (direct factors)
+	c      float64   // 1/(2(1−ᾱ_t)) of this call
 
 	tab  [][256]float64 // tab[c·HW + p][b] = F_{c,p}[b]
 	sv   [256]float64   // √ᾱ_t·v_b
@@ -218,6 +226,11 @@ func (l *Local) Denoise(dst, xt []float32, t int) {
 		l.sv[b] = float64(s * float64(ByteValue[b])) // exact
 	}
 	HW := d.W * d.H
+	N := d.Len()
+	l.direct = !l.Equivariant && (N < localTableMinN || D > localTableMaxDim)
+	if l.mode != 0 {
+		l.direct = !l.Equivariant && l.mode == 2
+	}
 	redo := true
 	if !l.forceLog {
 		l.table(xt, c)
@@ -255,7 +268,7 @@ func (l *Local) alloc() {
 		return
 	}
 	pad := 2 * max(d.W, d.H) // r < max(W, H) always
-	l.tab = make([][256]float64, D)
+	l.m = make([]float64, D)
 	l.f = make([]float64, HW)
 	l.w = make([]float64, HW)
 	l.vbuf = make([]float64, (d.H+pad)*d.W)
@@ -269,25 +282,65 @@ func (l *Local) alloc() {
 	l.flag = make([]bool, HW)
 }
 
-// table fills tab with the factors F_{c,p}[b] for x_t (c = 1/(2(1−ᾱ))).
-// The squared differences and their shift are float64 (√ᾱ·v_b is exact
-// there: a product of two float32s); only the exponent is rounded to
-// float32, so a factor's relative error is a few ulp times its exponent.
+// localTableMinN and localTableMaxDim: LS tabulates the factors (256 per
+// pixel and plane) when there are at least as many images as bytes and the
+// table takes at most 64 MiB (D ≤ 32768); otherwise each image's factors
+// are computed directly, N·D exponentials and no table (a few photographs
+// of 256×256 would otherwise need D·2 KiB of table). ELS always tabulates:
+// its N·(H·W)² factor uses dwarf the D·256 exponentials.
+const (
+	localTableMinN   = 256
+	localTableMaxDim = 1 << 15
+)
+
+// table sets m_{c,p} for x_t (localMinSq) and, unless l.direct, tabulates
+// the factors F_{c,p}[b] (c = 1/(2(1−ᾱ))). The squared differences and
+// their shift are float64 (√ᾱ·v_b is exact there: a product of two
+// float32s), so a factor's relative error is a few ulp of float64.
 func (l *Local) table(xt []float32, c float64) {
-	var e [256]float64
+	l.xt, l.c = xt, c
+	D := len(xt)
 	for q, x := range xt {
-		x64 := float64(x)
-		m := math.Inf(1)
+		l.m[q] = l.minSq(float64(x))
+	}
+	if l.direct {
+		return
+	}
+	if len(l.tab) != D {
+		l.tab = make([][256]float64, D)
+	}
+	for q, x := range xt {
+		x64, m := float64(x), l.m[q]
+		row := &l.tab[q]
 		for b, v := range l.sv {
 			dv := x64 - v
-			e[b] = float64(dv * dv)
-			m = min(m, e[b])
-		}
-		row := &l.tab[q]
-		for b := range row {
-			row[b] = localExp(-float64((e[b] - m) * c))
+			row[b] = localExp(-float64((float64(dv*dv) - m) * c))
 		}
 	}
+}
+
+// minSq returns min_b (x − √ᾱ·v_b)²: v_b increases with b, so the
+// minimum is at the byte nearest to x/√ᾱ in v, found by rounding and
+// checked against its neighbours (which absorbs any rounding).
+func (l *Local) minSq(x float64) float64 {
+	s := l.sv[255] // √ᾱ·v_255 = √ᾱ
+	b0 := 127
+	if s > 0 {
+		u := float64(float64(x/s)+1) * 127.5
+		b0 = int(math.Round(min(max(u, 0), 255)))
+	}
+	m := math.Inf(1)
+	for b := max(b0-1, 0); b <= min(b0+1, 255); b++ {
+		dv := x - l.sv[b]
+		m = min(m, float64(dv*dv))
+	}
+	return m
+}
+
+// factor returns F_{c,p}[b] for q = c·HW + p, computed directly.
+func (l *Local) factor(q int, b uint8) float64 {
+	dv := float64(l.xt[q]) - l.sv[b]
+	return localExp(-float64((float64(dv*dv) - l.m[q]) * l.c))
 }
 
 // lsProduct accumulates sum and num over the images for LS: for every
@@ -299,7 +352,7 @@ func (l *Local) lsProduct(P int) {
 	HW, D := W*H, d.Dim()
 	clear(l.sum)
 	clear(l.num)
-	if C == 1 && P == 5 && W >= 2 {
+	if C == 1 && P == 5 && W >= 2 && !l.direct {
 		l.lsProduct5()
 		return
 	}
@@ -318,15 +371,28 @@ func (l *Local) lsProduct(P int) {
 		img := d.Pix[n*D : n*D+D]
 		for y := range H {
 			base := y * W
-			t0 := tab[base : base+W]
-			for x, b := range img[base : base+W] {
-				mid[x] = t0[x][b]
-			}
-			for ch := 1; ch < C; ch++ {
-				off := ch*HW + base
-				tc := tab[off : off+W]
-				for x, b := range img[off : off+W] {
-					mid[x] = float64(mid[x] * tc[x][b])
+			switch {
+			case l.direct:
+				for x, b := range img[base : base+W] {
+					mid[x] = l.factor(base+x, b)
+				}
+				for ch := 1; ch < C; ch++ {
+					off := ch*HW + base
+					for x, b := range img[off : off+W] {
+						mid[x] = float64(mid[x] * l.factor(off+x, b))
+					}
+				}
+			default:
+				t0 := tab[base : base+W]
+				for x, b := range img[base : base+W] {
+					mid[x] = t0[x][b]
+				}
+				for ch := 1; ch < C; ch++ {
+					off := ch*HW + base
+					tc := tab[off : off+W]
+					for x, b := range img[off : off+W] {
+						mid[x] = float64(mid[x] * tc[x][b])
+					}
 				}
 			}
 			out := hp[(y+r)*W : (y+r+1)*W]
