@@ -61,7 +61,8 @@ import (
 // down, whatever P: pair products in registers for P ≤ 5, van
 // Herk/Gil-Werman beyond), with no exponential: O(N·H·W) for LS, as the
 // box filter of the distances would be, and O(N·(H·W)²) for ELS (a box
-// product per image and circular shift). Factors are ≤ 1, so products never overflow; they are float64,
+// product per image and circular shift: meant for small images and data
+// sets, and its table takes D·2 KiB). Factors are ≤ 1, so products never overflow; they are float64,
 // and a factor below e^−708 is 0 (localExp).
 //
 // Skipped mass: the main path keeps, per pixel, S(i) = Σ_n Π F (the
