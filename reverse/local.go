@@ -260,6 +260,7 @@ func (l *Local) Denoise(dst, xt []float32, t int) {
 	if redo {
 		l.logPath(dst, xt, c, P)
 	}
+	l.xt = nil
 }
 
 func (l *Local) alloc() {
@@ -294,7 +295,7 @@ const (
 	localTableMaxDim = 1 << 15
 )
 
-// table sets m_{c,p} for x_t (localMinSq) and, unless l.direct, tabulates
+// table sets m_{c,p} for x_t (minSq) and, unless l.direct, tabulates
 // the factors F_{c,p}[b] (c = 1/(2(1−ᾱ))). The squared differences and
 // their shift are float64 (√ᾱ·v_b is exact there: a product of two
 // float32s), so a factor's relative error is a few ulp of float64.
@@ -328,7 +329,10 @@ func (l *Local) minSq(x float64) float64 {
 	b0 := 127
 	if s > 0 {
 		u := float64(float64(x/s)+1) * 127.5
-		b0 = int(math.Round(min(max(u, 0), 255)))
+		if !(u > 0) { // also NaN: no float-to-int conversion of NaN
+			u = 0
+		}
+		b0 = int(math.Round(min(u, 255)))
 	}
 	m := math.Inf(1)
 	for b := max(b0-1, 0); b <= min(b0+1, 255); b++ {

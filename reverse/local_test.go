@@ -581,3 +581,25 @@ func TestLocalWindowProd(t *testing.T) {
 		}
 	}
 }
+
+// A NaN in x_t spoils only the pixels whose patch holds it (and does not
+// panic, natively or in WebAssembly).
+func TestLocalNaN(t *testing.T) {
+	s := localSchedule(t)
+	for _, els := range []bool{false, true} {
+		d := localData(t, 9, 9, 1, 300, 0.5, 5)
+		xt := localXt(s, d, 200, 1, 6)
+		xt[4*9+4] = float32(math.NaN())
+		l := NewLocal(s, d, els)
+		l.PatchSize = localFixed(3)
+		got := make([]float32, d.Dim())
+		l.Denoise(got, xt, 200)
+		for i, v := range got {
+			y, x := i/9, i%9
+			near := y >= 3 && y <= 5 && x >= 3 && x <= 5
+			if near != math.IsNaN(float64(v)) {
+				t.Errorf("els=%v: pixel (%d,%d) = %v", els, y, x, v)
+			}
+		}
+	}
+}
