@@ -8,7 +8,7 @@ import (
 )
 
 // Frame sizes of the benchmarks: n×n pixels, 3·n² numbers. Compare with
-// bench/numpy_forward.py (the lesson's formulas in vectorised NumPy).
+// ../shared/bench/numpy_forward.py (the lesson's formulas in vectorised NumPy).
 var benchSizes = []int{256, 512, 1024}
 
 func BenchmarkClosedFormRGBA(b *testing.B) {

@@ -13,7 +13,7 @@ const MaxT = 10000
 const (
 	Linear       = "linear"        // β linear in t (Ho et al. 2020)
 	ScaledLinear = "scaled-linear" // √β linear in t (DDPM code's "quad")
-	Cosine       = "cosine"        // ᾱ(t) = cos²(((t/T + s)/(1 + s))·π/2) (Nichol & Dhariwal 2021)
+	Cosine       = "cosine"        // ᾱ_t = f(t/T)/f(0), f(u) = cos²(((u + s)/(1 + s))·π/2), s = 0.008 (Nichol & Dhariwal 2021)
 	Sigmoid      = "sigmoid"       // β = sigmoid(linspace(−6, 6, T))·(β_end − β_start) + β_start (diffusers)
 )
 
@@ -235,7 +235,8 @@ func rescaleZeroTerminalSNR(beta []float64) []float64 {
 	}
 	out[1] = beta[1]
 	for t := 2; t < T; t++ {
-		sPrev, sCur := d[t-1]*scale, d[t]*scale
+		// Rounded products: sPrev + sCur must not become a fused multiply-add.
+		sPrev, sCur := float64(d[t-1]*scale), float64(d[t]*scale)
 		b := 1.0 // ᾱ' already underflowed to 0
 		if sPrev > 0 {
 			b = scale * inc[t] * (sPrev + sCur) / sPrev / sPrev
