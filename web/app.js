@@ -28,7 +28,7 @@
       explainHeading: 'What you are looking at',
       explain1: 'An image is a vector of 3·H·W numbers in [−1, 1]. Each step of the forward process shrinks it a little and adds a little Gaussian noise: x_t = √α_t x_{t−1} + √(1−α_t) ε. After t steps the two add up to x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε, where ᾱ_t = α₁α₂…α_t.',
       explain2: 'With the lesson\'s schedule (β from 0.0001 to 0.02, T = 1000), ᾱ_T ≈ 0.0000404: x_T is close to N(0, I), but √ᾱ_T ≈ 0.00635 of the picture is still there.',
-      keys: 'Keys: Space play/pause · ←/→ one step (Shift: ten) · Home/End t = 0 / T · F fullscreen.',
+      keys: 'Keys: Space play/pause · ←/→ one step (Shift: ten) · F fullscreen · Home/End t = 0 / T while the picture has the focus.',
       footer: 'Runs entirely in your browser: Go compiled to WebAssembly, drawn with Ebiten. Nothing you upload leaves your device.',
       images: { astronaut: 'astronaut (photo)', cat: 'cat (photo)', coffee: 'coffee (photo)', tiny: 'tiny 32×32 (like CIFAR-10)', gradient: 'gradient', checkerboard: 'checkerboard', text: 'text', upload: 'your picture' },
       stats: (s) => `x_t: mean ${fmt(s.mean, 3)} · std ${fmt(s.std, 3)} · min ${fmt(s.min, 3)} · max ${fmt(s.max, 3)} · KS distance to N(0,1) ${fmt(s.ks, 3)}`,
@@ -57,7 +57,7 @@
       explainHeading: '지금 보고 있는 것',
       explain1: '이미지는 [−1, 1] 범위의 숫자 3·H·W개로 이루어진 벡터입니다. 순방향 과정의 한 단계는 이미지를 조금 줄이고 가우시안 노이즈를 조금 더합니다: x_t = √α_t x_{t−1} + √(1−α_t) ε. t 단계를 거치면 x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε 이고, ᾱ_t = α₁α₂…α_t 입니다.',
       explain2: '강의의 스케줄(β는 0.0001에서 0.02까지, T = 1000)에서 ᾱ_T ≈ 0.0000404 입니다: x_T는 N(0, I)에 가깝지만, 그림의 √ᾱ_T ≈ 0.00635 만큼은 아직 남아 있습니다.',
-      keys: '키: Space 재생/일시정지 · ←/→ 한 단계 (Shift: 열 단계) · Home/End t = 0 / T · F 전체 화면.',
+      keys: '키: Space 재생/일시정지 · ←/→ 한 단계 (Shift: 열 단계) · F 전체 화면 · 그림에 포커스가 있을 때 Home/End t = 0 / T.',
       footer: '모두 브라우저에서 실행됩니다: WebAssembly로 컴파일한 Go, Ebiten으로 그립니다. 올린 그림은 기기 밖으로 나가지 않습니다.',
       images: { astronaut: '우주비행사 (사진)', cat: '고양이 (사진)', coffee: '커피 (사진)', tiny: '작은 32×32 (CIFAR-10처럼)', gradient: '그라데이션', checkerboard: '체커보드', text: '글자', upload: '내 그림' },
       stats: (s) => `x_t: 평균 ${fmt(s.mean, 3)} · 표준편차 ${fmt(s.std, 3)} · 최소 ${fmt(s.min, 3)} · 최대 ${fmt(s.max, 3)} · N(0,1)과의 KS 거리 ${fmt(s.ks, 3)}`,
@@ -221,6 +221,7 @@
     },
     key(e) { onKey(e); },
     drop(files) { uploadFiles(files); },
+    stageFocus() { showStageFocus(); },
   };
   // The stage may have become ready before this script ran.
   (function catchUp() {
@@ -411,6 +412,8 @@
       if (e.dataTransfer) uploadFiles(e.dataTransfer.files);
     });
     document.addEventListener('keydown', onKey);
+    document.addEventListener('focusin', showStageFocus);
+    document.addEventListener('focusout', () => setTimeout(showStageFocus, 0));
   }
 
   async function uploadFiles(files) {
@@ -441,6 +444,26 @@
     else if (box.requestFullscreen) box.requestFullscreen().catch((e) => showError(e.message));
   }
 
+  // The stage has the keyboard focus when its iframe is the page's active
+  // element (the canvas or the frame itself inside it).
+  function stageHasFocus() {
+    return document.activeElement === $('stage');
+  }
+  // The stage's focus outline is the stage box's: the canvas inside the
+  // iframe cannot draw one that shows.
+  function showStageFocus() {
+    $('stage-box').classList.toggle('stage-focus', stageHasFocus());
+  }
+
+  // Keys that scroll the page (Page Up/Down, Home/End) belong to the demo
+  // only while the stage has the focus or the lesson is running (the
+  // teacher's path, web/instruments.js, says when); otherwise the page
+  // scrolls as any page does.
+  let lessonRunning = () => false;
+  function pageKeysBound() {
+    return stageHasFocus() || lessonRunning();
+  }
+
   function onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
@@ -453,8 +476,8 @@
       case ' ': togglePlay(); break;
       case 'ArrowLeft': stepBy(e.shiftKey ? -10 : -1); break;
       case 'ArrowRight': stepBy(e.shiftKey ? 10 : 1); break;
-      case 'Home': tryPatch({ playing: false, t: 0 }); break;
-      case 'End': tryPatch({ playing: false, t: s.T }); break;
+      case 'Home': if (!pageKeysBound()) return; tryPatch({ playing: false, t: 0 }); break;
+      case 'End': if (!pageKeysBound()) return; tryPatch({ playing: false, t: s.T }); break;
       case 'f': case 'F': fullscreen(); break;
       default: return;
     }
@@ -477,6 +500,11 @@
     isReady: () => core !== null,
     on(kind, fn) { listeners[kind].push(fn); },
     translateErrors(fn) { translateError = fn; },
+    stageHasFocus,
+    pageKeysBound,
+    // lessonRunning(fn): fn() says whether the lesson is running (it binds
+    // Page Up/Down and Home/End, see pageKeysBound).
+    lessonRunning(fn) { lessonRunning = fn; },
     extendAPI(members) {
       for (const [k, v] of Object.entries(members)) {
         if (Object.isFrozen(ddpm) || k in ddpm) throw new Error(`window.ddpm.${k} cannot be added`);

@@ -69,7 +69,7 @@
       fOneStep: 'One step', fClosed: 'Any step at once', fProduct: 'ᾱ_t as a product', fPosterior: 'Posterior variance',
       tourHeading: 'A teacher\'s path',
       tourPrev: 'Previous stop', tourNext: 'Next stop',
-      tourKeys: 'Keys: N or Page Down next stop · P or Page Up previous stop.',
+      tourKeys: 'Keys: N next stop · P previous stop; once the lesson runs, Page Down and Page Up too, until Esc ends it.',
       tourOf: (i, n, name) => `Stop ${i} of ${n}: ${name}`,
       tourStart: 'Press “Next stop” to walk through the lesson.',
       stops: {
@@ -133,7 +133,7 @@
       fOneStep: '한 단계', fClosed: '한 번에 어느 단계든', fProduct: '곱으로 쓴 ᾱ_t', fPosterior: '사후 분산',
       tourHeading: '수업 순서',
       tourPrev: '이전 단계', tourNext: '다음 단계',
-      tourKeys: '키: N 또는 Page Down 다음 단계 · P 또는 Page Up 이전 단계.',
+      tourKeys: '키: N 다음 단계 · P 이전 단계. 수업이 시작되면 Esc로 끝낼 때까지 Page Down과 Page Up도 됩니다.',
       tourOf: (i, n, name) => `${n}단계 중 ${i}: ${name}`,
       tourStart: '“다음 단계”를 눌러 강의를 따라가 보세요.',
       stops: {
@@ -749,8 +749,16 @@
     { id: 'spectrum', patch: (s) => ({ compare: 'none', t: Math.round(s.T / 5) }) },
   ];
   let stop = -1;
+  // The lesson runs from the first stop until Escape: while it runs, Page
+  // Up/Down walk the stops and Home/End set t wherever the focus is (a
+  // presenter's clicker); otherwise they do only while the stage has the
+  // focus, and scroll the page as usual.
+  let lesson = false;
+  if (page.lessonRunning) page.lessonRunning(() => lesson);
+  const embedded = document.documentElement.classList.contains('embed');
   function goStop(i) {
     if (!page.isReady()) return;
+    lesson = true;
     stop = Math.min(STOPS.length - 1, Math.max(0, i));
     const s = page.call('getState');
     const st = page.call('stats');
@@ -774,11 +782,15 @@
   tourNext.addEventListener('click', () => goStop(stop + 1));
   tourPrev.addEventListener('click', () => goStop(stop - 1));
   function onKey(e) {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    // An embed shows no teacher's path: its keys are the host page's.
+    if (embedded || e.ctrlKey || e.metaKey || e.altKey) return;
     const tag = e.target && e.target.tagName;
     if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
+    const paging = e.key === 'PageDown' || e.key === 'PageUp';
+    if (paging && !page.pageKeysBound()) return;
     if (e.key === 'n' || e.key === 'N' || e.key === 'PageDown') goStop(stop + 1);
     else if (e.key === 'p' || e.key === 'P' || e.key === 'PageUp') goStop(stop - 1);
+    else if (e.key === 'Escape' && lesson) lesson = false;
     else return;
     e.preventDefault();
   }
