@@ -31,7 +31,7 @@
       keys: 'Keys: Space play/pause · ←/→ one step (Shift: ten) · F fullscreen · Home/End t = 0 / T while the picture has the focus.',
       footer: 'Runs entirely in your browser: Go compiled to WebAssembly, drawn with Ebiten. Nothing you upload leaves your device.',
       images: { astronaut: 'astronaut (photo)', cat: 'cat (photo)', coffee: 'coffee (photo)', tiny: 'tiny 32×32 (like CIFAR-10)', gradient: 'gradient', checkerboard: 'checkerboard', text: 'text', upload: 'your picture' },
-      stats: (s) => `x_t: mean ${fmt(s.mean, 3)} · std ${fmt(s.std, 3)} · min ${fmt(s.min, 3)} · max ${fmt(s.max, 3)} · KS distance to N(0,1) ${fmt(s.ks, 3)}`,
+      stats: (s, name) => `${name}: mean ${fmt(s.mean, 3)} · std ${fmt(s.std, 3)} · min ${fmt(s.min, 3)} · max ${fmt(s.max, 3)} · KS distance to N(0,1) ${fmt(s.ks, 3)}`,
       live: (r) => `t ${r.t} of ${r.T}, alpha bar ${fmt(r.alphaBar, 4)}, signal-to-noise ratio ${fmt(r.snr, 3)}`,
       loading: 'Loading the simulation…',
       uploading: 'Decoding your picture…',
@@ -60,7 +60,7 @@
       keys: '키: Space 재생/일시정지 · ←/→ 한 단계 (Shift: 열 단계) · F 전체 화면 · 그림에 포커스가 있을 때 Home/End t = 0 / T.',
       footer: '모두 브라우저에서 실행됩니다: WebAssembly로 컴파일한 Go, Ebiten으로 그립니다. 올린 그림은 기기 밖으로 나가지 않습니다.',
       images: { astronaut: '우주비행사 (사진)', cat: '고양이 (사진)', coffee: '커피 (사진)', tiny: '작은 32×32 (CIFAR-10처럼)', gradient: '그라데이션', checkerboard: '체커보드', text: '글자', upload: '내 그림' },
-      stats: (s) => `x_t: 평균 ${fmt(s.mean, 3)} · 표준편차 ${fmt(s.std, 3)} · 최소 ${fmt(s.min, 3)} · 최대 ${fmt(s.max, 3)} · N(0,1)과의 KS 거리 ${fmt(s.ks, 3)}`,
+      stats: (s, name) => `${name}: 평균 ${fmt(s.mean, 3)} · 표준편차 ${fmt(s.std, 3)} · 최소 ${fmt(s.min, 3)} · 최대 ${fmt(s.max, 3)} · N(0,1)과의 KS 거리 ${fmt(s.ks, 3)}`,
       live: (r) => `t ${r.t} / ${r.T}, 알파 바 ${fmt(r.alphaBar, 4)}, 신호 대 잡음비 ${fmt(r.snr, 3)}`,
       loading: '시뮬레이션을 불러오는 중…',
       uploading: '그림을 해독하는 중…',
@@ -265,6 +265,10 @@
     if (cur) sel.value = cur;
   }
 
+  // paneLabel names the pane the line under the readouts describes (the
+  // x_t of a comparison; web/instruments.js names the panes).
+  let paneLabel = () => 'x_t';
+
   let heldFrame = false; // render(…, hold) kept a changed frame from the listeners
 
   // render shows the state and readouts of the current frame and hands it
@@ -310,7 +314,8 @@
     const now = performance.now();
     if (now - lastStatsAt > 250) {
       lastStatsAt = now;
-      $('stats').textContent = w('stats')(call('liveStats')); // sampled: never a long frame
+      const live = call('liveStats'); // sampled: never a long frame
+      $('stats').textContent = w('stats')(live, paneLabel(live.pane, s));
     }
     if (now - lastLiveAt > 2000 || (!s.playing && force)) {
       lastLiveAt = now;
@@ -505,6 +510,8 @@
     // lessonRunning(fn): fn() says whether the lesson is running (it binds
     // Page Up/Down and Home/End, see pageKeysBound).
     lessonRunning(fn) { lessonRunning = fn; },
+    // paneLabel(fn): fn(kind, state) names a pane for the line under the readouts.
+    paneLabel(fn) { paneLabel = fn; },
     extendAPI(members) {
       for (const [k, v] of Object.entries(members)) {
         if (Object.isFrozen(ddpm) || k in ddpm) throw new Error(`window.ddpm.${k} cannot be added`);

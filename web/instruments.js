@@ -537,19 +537,29 @@
     return w(PANE_KEY[kind]);
   }
 
+  // The line under the readouts describes the pane that shows x_t
+  // (Engine.LiveStats): named after it beside another x_t.
+  if (page.paneLabel) {
+    page.paneLabel((kind, s) => (s.compare === 'none' || s.compare === 'normalise' || !kind ? 'x_t' : `x_t (${paneName(kind, s)})`));
+  }
+
+  // refreshHistogram computes one pane per refresh, in turn (see
+  // Engine.Instruments), and says whether every pane is now up to date
+  // with the state (histFresh: the panes computed since it changed).
+  let histFresh = new Set();
   function refreshHistogram(s) {
-    // One pane per refresh, in turn (see Engine.Instruments).
     const kindsNow = JSON.stringify([s.compare, s.mode, s.compareSchedule]);
-    if (kindsNow !== histKinds.key) { histPanes = []; nextPane = 0; }
+    if (kindsNow !== histKinds.key) { histPanes = []; nextPane = 0; histFresh = new Set(); }
     const r = page.call('instruments', nextPane);
     histKinds = r.kinds;
     histKinds.key = kindsNow;
-    for (const p of r.panes) histPanes[p.index] = p;
+    for (const p of r.panes) { histPanes[p.index] = p; histFresh.add(p.index); }
     nextPane = (nextPane + 1) % r.kinds.length;
     histPanes.length = r.kinds.length;
     // Panes not computed yet are missing for a refresh or two.
     histReport = r;
     drawHistogram(s);
+    return histFresh.size >= r.kinds.length;
   }
 
   function drawHistogram(s) {
@@ -896,12 +906,12 @@
     const now = performance.now();
     // While playing, the readouts refresh a little less often.
     const histEvery = s.playing ? 200 : 100;
-    if (frame.changed || s.t !== lastT) histStale = formulasStale = true;
+    if (frame.changed || s.t !== lastT) { histStale = formulasStale = true; histFresh = new Set(); }
     if (!heavy && histStale && seen(histSvg) && (relabelAll || now - lastHistAt > histEvery)) {
       heavy = !relabelAll;
-      histStale = false;
       lastHistAt = now;
-      refreshHistogram(s);
+      // Stale until every pane is drawn (a paused comparison too).
+      histStale = !refreshHistogram(s);
     }
     const specKey = [s.t, s.mode, sk, picKey].join('|');
     if (!heavy && specKey !== lastSpecKey && (relabelAll || now - lastSpecAt > 250) && seen(specSvg)) {
