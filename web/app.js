@@ -235,7 +235,7 @@
   let lastPlaying = null;
   let lastKey = '';
   let lastStatsAt = 0;
-  let lastLiveAt = 0;
+  let liveTimer = 0;
   let urlTimer = 0;
 
   function setIfIdle(el, value) {
@@ -317,13 +317,33 @@
       const live = call('liveStats'); // sampled: never a long frame
       $('stats').textContent = w('stats')(live, paneLabel(live.pane, s));
     }
-    if (now - lastLiveAt > 2000 || (!s.playing && force)) {
-      lastLiveAt = now;
-      $('live').textContent = w('live')(r);
-    }
+    announce(s, r, force);
     frame.changed = force || heldFrame;
     heldFrame = Boolean(hold);
     if (!hold) emit('frame', frame);
+  }
+
+  // announce tells screen readers (the polite live region #live) where the
+  // picture stands when something is decided: a pause, a step, a new
+  // state while paused (at once for a change the page made, such as a
+  // button, a key or a stop; 400 ms after the last one for a drag over the
+  // canvas). While it plays it says nothing: t would be read out forever.
+  function announce(s, r, force) {
+    const live = $('live');
+    if (s.playing) {
+      clearTimeout(liveTimer);
+      liveTimer = 0;
+      return;
+    }
+    const text = w('live')(r);
+    if (text === live.textContent) return;
+    clearTimeout(liveTimer);
+    if (force) {
+      live.textContent = text;
+      liveTimer = 0;
+    } else {
+      liveTimer = setTimeout(() => { live.textContent = text; }, 400);
+    }
   }
 
   // shapeStage gives the stage box the shape of its content: the picture's

@@ -173,9 +173,16 @@
     running = new AbortController();
     busy(true, what);
     try {
+      // The bar moves with every frame; the status, a live region, is
+      // told in quarters (a screen reader would read every change).
+      let told = 0;
       const blob = await start(running.signal, (p) => {
         $('export-bar').value = p;
-        $('export-status').textContent = page.w('exporting')(what, p);
+        const quarter = Math.floor(4 * p) / 4;
+        if (quarter > told) {
+          told = quarter;
+          $('export-status').textContent = page.w('exporting')(what, quarter);
+        }
       });
       download(blob, name);
     } catch (e) {

@@ -249,13 +249,16 @@
   $('stage-box').append(paneLabels);
 
   // The teacher's path sits under the transport.
-  const tourName = el('p', { class: 'tour-name', id: 'tour-name', 'aria-live': 'polite' });
+  const tourName = el('p', { class: 'tour-name', id: 'tour-name' });
   const tourText = el('p', { class: 'tour-text', id: 'tour-text' });
   const tourPrev = text('button', 'tourPrev', { type: 'button', id: 'tour-prev', 'aria-keyshortcuts': 'P PageUp' });
   const tourNext = text('button', 'tourNext', { type: 'button', id: 'tour-next', class: 'primary', 'aria-keyshortcuts': 'N PageDown' });
   const tour = el('section', { class: 'tour', id: 'tour', 'aria-labelledby': 'tour-heading' },
     text('h2', 'tourHeading', { id: 'tour-heading' }),
-    el('div', { class: 'tour-buttons' }, tourPrev, tourNext), tourName, tourText, text('p', 'tourKeys', { class: 'hint' }));
+    el('div', { class: 'tour-buttons' }, tourPrev, tourNext),
+    // A stop is announced whole: its name and its sentence.
+    el('div', { 'aria-live': 'polite', 'aria-atomic': 'true' }, tourName, tourText),
+    text('p', 'tourKeys', { class: 'hint' }));
   document.querySelector('.stage-area').append(tour);
 
   // The instruments' section, after the main layout.
@@ -264,7 +267,8 @@
   const logBox = checkbox('log-axis', 'logAxis', false);
   function plotFigure(id, key) {
     const svg = svgEl('svg', { id, class: 'plot', viewBox: '0 0 480 300', role: 'img' });
-    const fig = el('figure', { class: 'plot-box' }, text('figcaption', key, { id: id + '-cap' }), svg);
+    // A figure takes no name from its caption in every browser: name it.
+    const fig = el('figure', { class: 'plot-box', 'aria-labelledby': id + '-cap' }, text('figcaption', key, { id: id + '-cap' }), svg);
     svg.setAttribute('aria-labelledby', id + '-cap');
     return fig;
   }
