@@ -75,7 +75,7 @@
     if (x === null || x === undefined || Number.isNaN(x)) return '–';
     if (x === Infinity) return '∞';
     if (x === -Infinity) return '−∞';
-    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1).replace('-', '−');
+    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1).replace(/-/g, '−');
     return Number(x.toPrecision(digits)).toString().replace('-', '−');
   }
 
@@ -401,16 +401,23 @@
     form.addEventListener('submit', (e) => e.preventDefault());
     $('schedule').addEventListener('change', (e) => tryPatch({ schedule: e.target.value }));
     for (const id of ['T', 'betaStart', 'betaEnd', 'seed']) {
-      $(id).addEventListener('change', (e) => tryPatch({ [id]: numberOf(e.target) }));
+      $(id).addEventListener('change', (e) => {
+        // A refused value does not stay in the field (render leaves a
+        // focused field alone): it shows the state's value again.
+        if (!tryPatch({ [id]: numberOf(e.target) }) && core) e.target.value = String(call('getState')[id]);
+      });
     }
     $('zeroTerminalSNR').addEventListener('change', (e) => tryPatch({ zeroTerminalSNR: e.target.checked }));
     $('mode').addEventListener('change', (e) => tryPatch({ mode: e.target.value }));
     $('speed').addEventListener('change', (e) => tryPatch({ speed: Number(e.target.value) }));
     $('image').addEventListener('change', (e) => {
-      // The tiny picture is the lesson's 3×32×32 example: show it at its own
-      // size, so each of its 3072 numbers is one visible square.
       const patch = { image: e.target.value };
-      if (patch.image === 'tiny') patch.size = 32;
+      if (patch.image === 'tiny') {
+        if (core) sizeBeforeTiny = call('getState').size;
+        patch.size = 32;
+      } else {
+        Object.assign(patch, sizeAfterTiny());
+      }
       tryPatch(patch);
     });
     $('size').addEventListener('change', (e) => tryPatch({ size: Number(e.target.value) }));
@@ -441,12 +448,26 @@
     document.addEventListener('focusout', () => setTimeout(showStageFocus, 0));
   }
 
+  // The tiny picture is the lesson's 3×32×32 example: it is shown at its
+  // own size, so each of its 3072 numbers is one visible square. The next
+  // picture gets back the size the visitor had before (or the default),
+  // unless they chose another size meanwhile.
+  let sizeBeforeTiny = null;
+  function sizeAfterTiny() {
+    if (!core) return {};
+    const s = call('getState');
+    if (s.image !== 'tiny' || s.size !== 32) return {};
+    return { size: sizeBeforeTiny || call('limits').defaultSize };
+  }
+
   async function uploadFiles(files) {
     if (!files || files.length === 0) return;
     const status = $('stats');
     status.textContent = w('uploading');
+    const size = sizeAfterTiny();
     try {
       await loadImage(files[0]);
+      if (size.size) tryPatch(size);
     } catch (e) {
       showError(e.message);
     }

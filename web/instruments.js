@@ -21,6 +21,12 @@
   const w = page.w;
 
   // ---- Words -------------------------------------------------------------
+  // ordinal(2) = "2nd": English ordinals (11th, 12th, 13th, 21st, 22nd …).
+  function ordinal(n) {
+    const tens = n % 100;
+    const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] || 'th');
+    return `${n}${suffix}`;
+  }
   page.words({
     en: {
       instHeading: 'Instruments',
@@ -50,7 +56,7 @@
       histAria: 'Histogram of the numbers of x_t with the N(0, 1) density and the predicted density of q(x_t | x_0)',
       histNormal: 'N(0, 1)', histPredicted: 'predicted q(x_t | x₀)', histData: 'x_t (all channels)',
       colPane: 'picture', colMean: 'mean', colStd: 'std', colKS: 'KS to N(0,1)', colPredStd: 'std from the formula',
-      sampled: (n, s) => `Statistics of ${n} numbers (every ${s}th).`,
+      sampled: (n, s) => `Statistics of ${n} numbers (every ${ordinal(s)}).`,
       allNumbers: (n) => `Statistics of all ${n} numbers.`,
       rightWrong: (r, wr) => `Noise std: right √(1−ᾱ_t) = ${r}; the wrong sum (A+B)ε would give ${wr}.`,
       atT: (s, kl) => `At t = T: √ᾱ_T = ${s} of the picture remains, and KL(q(x_T | x₀) ‖ N(0, I)) = ${kl} nats per number: close to N(0, I), but not exactly.`,
