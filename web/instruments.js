@@ -297,7 +297,8 @@
       schedLegend, plots, text('p', 'plotHint', { class: 'hint' })),
     el('div', { class: 'inst-pair' },
       el('section', { class: 'inst-part', 'aria-labelledby': 'hist-heading' },
-        text('h3', 'histHeading', { id: 'hist-heading' }), histSvg, histTable, histNotes),
+        // The table scrolls inside its box rather than pan a phone's page.
+        text('h3', 'histHeading', { id: 'hist-heading' }), histSvg, el('div', { class: 'table-scroll' }, histTable), histNotes),
       el('section', { class: 'inst-part', 'aria-labelledby': 'spec-heading' },
         text('h3', 'specHeading', { id: 'spec-heading' }), specSvg, specLegend, specNotes)),
     el('section', { class: 'inst-part', 'aria-labelledby': 'strip-heading' },
