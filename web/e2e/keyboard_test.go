@@ -264,3 +264,50 @@ func TestPageKeysScrollThePage(t *testing.T) {
 	}
 	assertClean(t, ctx, base)
 }
+
+// TestTabReachesEveryControl: Tab alone walks through every control of the
+// page, the stage and the instruments included, and comes round again:
+// keyboard-only use reaches everything and is never held anywhere.
+func TestTabReachesEveryControl(t *testing.T) {
+	ctx, base := openPage(t, "?play=0&t=100")
+	instrumentsReady(t, ctx)
+	// Name every element once, so that the walk can be compared with the list.
+	var want []string
+	evalJSON(t, ctx, `(() => {
+		let n = 0;
+		const all = [...document.querySelectorAll('a[href], button, input, select, textarea, iframe, [tabindex]')]
+			.filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden');
+		for (const el of all) el.dataset.tabName = el.id || el.tagName.toLowerCase() + '-' + (n++);
+		return all.map((el) => el.dataset.tabName);
+	})()`, &want)
+	evalJSON(t, ctx, `document.activeElement && document.activeElement.blur()`, nil)
+	reached := map[string]int{}
+	var walk []string
+	for i := 0; i < 2*len(want)+10; i++ {
+		press(t, ctx, kb.Tab, false)
+		var name string
+		evalJSON(t, ctx, `(document.activeElement && document.activeElement.dataset && document.activeElement.dataset.tabName) || ''`, &name)
+		walk = append(walk, name)
+		if name == "" {
+			continue // the browser's own UI, between two rounds
+		}
+		reached[name]++
+		if reached[name] == 2 {
+			break // round again
+		}
+	}
+	var missed []string
+	for _, n := range want {
+		if reached[n] == 0 {
+			missed = append(missed, n)
+		}
+	}
+	if len(missed) > 0 {
+		t.Errorf("Tab never reached %v (walk: %v)", missed, walk)
+	}
+	t.Logf("%d controls; Tab walked %d steps", len(want), len(walk))
+	if reached[want[0]] < 2 {
+		t.Errorf("Tab did not come round to %s again: walk %v", want[0], walk)
+	}
+	assertClean(t, ctx, base)
+}
