@@ -86,7 +86,7 @@ func (b *bridge) install(core js.Value) {
 	})
 	b.export(core, "limits", func(args []js.Value) (any, error) {
 		return map[string]any{
-			"maxT": diffusion.MaxT, "minSize": app.MinSize, "maxSize": app.MaxSize,
+			"maxT": diffusion.MaxT, "minSize": app.MinSize, "maxSize": app.MaxSize, "defaultSize": app.Default().Size,
 			"minSpeed": app.MinSpeed, "maxSpeed": app.MaxSpeed, "maxSeed": app.MaxSeed,
 			"schedules": diffusion.ScheduleNames(), "uploadFormats": app.UploadFormats,
 			"maxUploadBytes": app.MaxUploadBytes, "maxUploadPixels": app.MaxUploadPixels,

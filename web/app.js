@@ -28,10 +28,10 @@
       explainHeading: 'What you are looking at',
       explain1: 'An image is a vector of 3·H·W numbers in [−1, 1]. Each step of the forward process shrinks it a little and adds a little Gaussian noise: x_t = √α_t x_{t−1} + √(1−α_t) ε. After t steps the two add up to x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε, where ᾱ_t = α₁α₂…α_t.',
       explain2: 'With the lesson\'s schedule (β from 0.0001 to 0.02, T = 1000), ᾱ_T ≈ 0.0000404: x_T is close to N(0, I), but √ᾱ_T ≈ 0.00635 of the picture is still there.',
-      keys: 'Keys: Space play/pause · ←/→ one step (Shift: ten) · Home/End t = 0 / T · F fullscreen.',
+      keys: 'Keys: Space play/pause · ←/→ one step (Shift: ten) · F fullscreen · Home/End t = 0 / T while the picture has the focus.',
       footer: 'Runs entirely in your browser: Go compiled to WebAssembly, drawn with Ebiten. Nothing you upload leaves your device.',
       images: { astronaut: 'astronaut (photo)', cat: 'cat (photo)', coffee: 'coffee (photo)', tiny: 'tiny 32×32 (like CIFAR-10)', gradient: 'gradient', checkerboard: 'checkerboard', text: 'text', upload: 'your picture' },
-      stats: (s) => `x_t: mean ${fmt(s.mean, 3)} · std ${fmt(s.std, 3)} · min ${fmt(s.min, 3)} · max ${fmt(s.max, 3)} · KS distance to N(0,1) ${fmt(s.ks, 3)}`,
+      stats: (s, name) => `${name}: mean ${fmt(s.mean, 3)} · std ${fmt(s.std, 3)} · min ${fmt(s.min, 3)} · max ${fmt(s.max, 3)} · KS distance to N(0,1) ${fmt(s.ks, 3)}`,
       live: (r) => `t ${r.t} of ${r.T}, alpha bar ${fmt(r.alphaBar, 4)}, signal-to-noise ratio ${fmt(r.snr, 3)}`,
       loading: 'Loading the simulation…',
       uploading: 'Decoding your picture…',
@@ -57,10 +57,10 @@
       explainHeading: '지금 보고 있는 것',
       explain1: '이미지는 [−1, 1] 범위의 숫자 3·H·W개로 이루어진 벡터입니다. 순방향 과정의 한 단계는 이미지를 조금 줄이고 가우시안 노이즈를 조금 더합니다: x_t = √α_t x_{t−1} + √(1−α_t) ε. t 단계를 거치면 x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε 이고, ᾱ_t = α₁α₂…α_t 입니다.',
       explain2: '강의의 스케줄(β는 0.0001에서 0.02까지, T = 1000)에서 ᾱ_T ≈ 0.0000404 입니다: x_T는 N(0, I)에 가깝지만, 그림의 √ᾱ_T ≈ 0.00635 만큼은 아직 남아 있습니다.',
-      keys: '키: Space 재생/일시정지 · ←/→ 한 단계 (Shift: 열 단계) · Home/End t = 0 / T · F 전체 화면.',
+      keys: '키: Space 재생/일시정지 · ←/→ 한 단계 (Shift: 열 단계) · F 전체 화면 · 그림에 포커스가 있을 때 Home/End t = 0 / T.',
       footer: '모두 브라우저에서 실행됩니다: WebAssembly로 컴파일한 Go, Ebiten으로 그립니다. 올린 그림은 기기 밖으로 나가지 않습니다.',
       images: { astronaut: '우주비행사 (사진)', cat: '고양이 (사진)', coffee: '커피 (사진)', tiny: '작은 32×32 (CIFAR-10처럼)', gradient: '그라데이션', checkerboard: '체커보드', text: '글자', upload: '내 그림' },
-      stats: (s) => `x_t: 평균 ${fmt(s.mean, 3)} · 표준편차 ${fmt(s.std, 3)} · 최소 ${fmt(s.min, 3)} · 최대 ${fmt(s.max, 3)} · N(0,1)과의 KS 거리 ${fmt(s.ks, 3)}`,
+      stats: (s, name) => `${name}: 평균 ${fmt(s.mean, 3)} · 표준편차 ${fmt(s.std, 3)} · 최소 ${fmt(s.min, 3)} · 최대 ${fmt(s.max, 3)} · N(0,1)과의 KS 거리 ${fmt(s.ks, 3)}`,
       live: (r) => `t ${r.t} / ${r.T}, 알파 바 ${fmt(r.alphaBar, 4)}, 신호 대 잡음비 ${fmt(r.snr, 3)}`,
       loading: '시뮬레이션을 불러오는 중…',
       uploading: '그림을 해독하는 중…',
@@ -75,7 +75,7 @@
     if (x === null || x === undefined || Number.isNaN(x)) return '–';
     if (x === Infinity) return '∞';
     if (x === -Infinity) return '−∞';
-    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1).replace('-', '−');
+    if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1).replace(/-/g, '−');
     return Number(x.toPrecision(digits)).toString().replace('-', '−');
   }
 
@@ -221,6 +221,7 @@
     },
     key(e) { onKey(e); },
     drop(files) { uploadFiles(files); },
+    stageFocus() { showStageFocus(); },
   };
   // The stage may have become ready before this script ran.
   (function catchUp() {
@@ -234,7 +235,7 @@
   let lastPlaying = null;
   let lastKey = '';
   let lastStatsAt = 0;
-  let lastLiveAt = 0;
+  let liveTimer = 0;
   let urlTimer = 0;
 
   function setIfIdle(el, value) {
@@ -263,6 +264,10 @@
     }));
     if (cur) sel.value = cur;
   }
+
+  // paneLabel names the pane the line under the readouts describes (the
+  // x_t of a comparison; web/instruments.js names the panes).
+  let paneLabel = () => 'x_t';
 
   let heldFrame = false; // render(…, hold) kept a changed frame from the listeners
 
@@ -309,15 +314,36 @@
     const now = performance.now();
     if (now - lastStatsAt > 250) {
       lastStatsAt = now;
-      $('stats').textContent = w('stats')(call('liveStats')); // sampled: never a long frame
+      const live = call('liveStats'); // sampled: never a long frame
+      $('stats').textContent = w('stats')(live, paneLabel(live.pane, s));
     }
-    if (now - lastLiveAt > 2000 || (!s.playing && force)) {
-      lastLiveAt = now;
-      $('live').textContent = w('live')(r);
-    }
+    announce(s, r, force);
     frame.changed = force || heldFrame;
     heldFrame = Boolean(hold);
     if (!hold) emit('frame', frame);
+  }
+
+  // announce tells screen readers (the polite live region #live) where the
+  // picture stands when something is decided: a pause, a step, a new
+  // state while paused (at once for a change the page made, such as a
+  // button, a key or a stop; 400 ms after the last one for a drag over the
+  // canvas). While it plays it says nothing: t would be read out forever.
+  function announce(s, r, force) {
+    const live = $('live');
+    if (s.playing) {
+      clearTimeout(liveTimer);
+      liveTimer = 0;
+      return;
+    }
+    const text = w('live')(r);
+    if (text === live.textContent) return;
+    clearTimeout(liveTimer);
+    if (force) {
+      live.textContent = text;
+      liveTimer = 0;
+    } else {
+      liveTimer = setTimeout(() => { live.textContent = text; }, 400);
+    }
   }
 
   // shapeStage gives the stage box the shape of its content: the picture's
@@ -375,16 +401,23 @@
     form.addEventListener('submit', (e) => e.preventDefault());
     $('schedule').addEventListener('change', (e) => tryPatch({ schedule: e.target.value }));
     for (const id of ['T', 'betaStart', 'betaEnd', 'seed']) {
-      $(id).addEventListener('change', (e) => tryPatch({ [id]: numberOf(e.target) }));
+      $(id).addEventListener('change', (e) => {
+        // A refused value does not stay in the field (render leaves a
+        // focused field alone): it shows the state's value again.
+        if (!tryPatch({ [id]: numberOf(e.target) }) && core) e.target.value = String(call('getState')[id]);
+      });
     }
     $('zeroTerminalSNR').addEventListener('change', (e) => tryPatch({ zeroTerminalSNR: e.target.checked }));
     $('mode').addEventListener('change', (e) => tryPatch({ mode: e.target.value }));
     $('speed').addEventListener('change', (e) => tryPatch({ speed: Number(e.target.value) }));
     $('image').addEventListener('change', (e) => {
-      // The tiny picture is the lesson's 3×32×32 example: show it at its own
-      // size, so each of its 3072 numbers is one visible square.
       const patch = { image: e.target.value };
-      if (patch.image === 'tiny') patch.size = 32;
+      if (patch.image === 'tiny') {
+        if (core) sizeBeforeTiny = call('getState').size;
+        patch.size = 32;
+      } else {
+        Object.assign(patch, sizeAfterTiny());
+      }
       tryPatch(patch);
     });
     $('size').addEventListener('change', (e) => tryPatch({ size: Number(e.target.value) }));
@@ -411,14 +444,30 @@
       if (e.dataTransfer) uploadFiles(e.dataTransfer.files);
     });
     document.addEventListener('keydown', onKey);
+    document.addEventListener('focusin', showStageFocus);
+    document.addEventListener('focusout', () => setTimeout(showStageFocus, 0));
+  }
+
+  // The tiny picture is the lesson's 3×32×32 example: it is shown at its
+  // own size, so each of its 3072 numbers is one visible square. The next
+  // picture gets back the size the visitor had before (or the default),
+  // unless they chose another size meanwhile.
+  let sizeBeforeTiny = null;
+  function sizeAfterTiny() {
+    if (!core) return {};
+    const s = call('getState');
+    if (s.image !== 'tiny' || s.size !== 32) return {};
+    return { size: sizeBeforeTiny || call('limits').defaultSize };
   }
 
   async function uploadFiles(files) {
     if (!files || files.length === 0) return;
     const status = $('stats');
     status.textContent = w('uploading');
+    const size = sizeAfterTiny();
     try {
       await loadImage(files[0]);
+      if (size.size) tryPatch(size);
     } catch (e) {
       showError(e.message);
     }
@@ -441,6 +490,26 @@
     else if (box.requestFullscreen) box.requestFullscreen().catch((e) => showError(e.message));
   }
 
+  // The stage has the keyboard focus when its iframe is the page's active
+  // element (the canvas or the frame itself inside it).
+  function stageHasFocus() {
+    return document.activeElement === $('stage');
+  }
+  // The stage's focus outline is the stage box's: the canvas inside the
+  // iframe cannot draw one that shows.
+  function showStageFocus() {
+    $('stage-box').classList.toggle('stage-focus', stageHasFocus());
+  }
+
+  // Keys that scroll the page (Page Up/Down, Home/End) belong to the demo
+  // only while the stage has the focus or the lesson is running (the
+  // teacher's path, web/instruments.js, says when); otherwise the page
+  // scrolls as any page does.
+  let lessonRunning = () => false;
+  function pageKeysBound() {
+    return stageHasFocus() || lessonRunning();
+  }
+
   function onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
@@ -453,8 +522,8 @@
       case ' ': togglePlay(); break;
       case 'ArrowLeft': stepBy(e.shiftKey ? -10 : -1); break;
       case 'ArrowRight': stepBy(e.shiftKey ? 10 : 1); break;
-      case 'Home': tryPatch({ playing: false, t: 0 }); break;
-      case 'End': tryPatch({ playing: false, t: s.T }); break;
+      case 'Home': if (!pageKeysBound()) return; tryPatch({ playing: false, t: 0 }); break;
+      case 'End': if (!pageKeysBound()) return; tryPatch({ playing: false, t: s.T }); break;
       case 'f': case 'F': fullscreen(); break;
       default: return;
     }
@@ -477,6 +546,13 @@
     isReady: () => core !== null,
     on(kind, fn) { listeners[kind].push(fn); },
     translateErrors(fn) { translateError = fn; },
+    stageHasFocus,
+    pageKeysBound,
+    // lessonRunning(fn): fn() says whether the lesson is running (it binds
+    // Page Up/Down and Home/End, see pageKeysBound).
+    lessonRunning(fn) { lessonRunning = fn; },
+    // paneLabel(fn): fn(kind, state) names a pane for the line under the readouts.
+    paneLabel(fn) { paneLabel = fn; },
     extendAPI(members) {
       for (const [k, v] of Object.entries(members)) {
         if (Object.isFrozen(ddpm) || k in ddpm) throw new Error(`window.ddpm.${k} cannot be added`);

@@ -119,10 +119,14 @@
     return `${u.origin}${u.pathname}?embed=1&${u.search.slice(1)}`;
   }
 
+  // embedHTML needs no inline style (a blog may forbid it): the class
+  // dissolve-embed is sized by the blog's stylesheet (the README's rule:
+  // full column width up to 640 px, aspect-ratio 8 / 9); without it the
+  // width and height attributes give 640×720.
   function embedHTML() {
     ready();
-    return `<iframe src="${escapeAttr(embedURL())}" title="${escapeAttr(page.w('embedTitle'))}" width="640" height="720" ` +
-      'style="width:100%;max-width:640px;height:auto;aspect-ratio:8/9;border:0" loading="lazy" allow="fullscreen"></iframe>';
+    return `<iframe src="${escapeAttr(embedURL())}" class="dissolve-embed" title="${escapeAttr(page.w('embedTitle'))}" ` +
+      'width="640" height="720" loading="lazy" allow="fullscreen"></iframe>';
   }
 
   async function copy(text) {
@@ -173,9 +177,16 @@
     running = new AbortController();
     busy(true, what);
     try {
+      // The bar moves with every frame; the status, a live region, is
+      // told in quarters (a screen reader would read every change).
+      let told = 0;
       const blob = await start(running.signal, (p) => {
         $('export-bar').value = p;
-        $('export-status').textContent = page.w('exporting')(what, p);
+        const quarter = Math.floor(4 * p) / 4;
+        if (quarter > told) {
+          told = quarter;
+          $('export-status').textContent = page.w('exporting')(what, quarter);
+        }
       });
       download(blob, name);
     } catch (e) {

@@ -21,6 +21,12 @@
   const w = page.w;
 
   // ---- Words -------------------------------------------------------------
+  // ordinal(2) = "2nd": English ordinals (11th, 12th, 13th, 21st, 22nd …).
+  function ordinal(n) {
+    const tens = n % 100;
+    const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] || 'th');
+    return `${n}${suffix}`;
+  }
   page.words({
     en: {
       instHeading: 'Instruments',
@@ -50,7 +56,7 @@
       histAria: 'Histogram of the numbers of x_t with the N(0, 1) density and the predicted density of q(x_t | x_0)',
       histNormal: 'N(0, 1)', histPredicted: 'predicted q(x_t | x₀)', histData: 'x_t (all channels)',
       colPane: 'picture', colMean: 'mean', colStd: 'std', colKS: 'KS to N(0,1)', colPredStd: 'std from the formula',
-      sampled: (n, s) => `Statistics of ${n} numbers (every ${s}th).`,
+      sampled: (n, s) => `Statistics of ${n} numbers (every ${ordinal(s)}).`,
       allNumbers: (n) => `Statistics of all ${n} numbers.`,
       rightWrong: (r, wr) => `Noise std: right √(1−ᾱ_t) = ${r}; the wrong sum (A+B)ε would give ${wr}.`,
       atT: (s, kl) => `At t = T: √ᾱ_T = ${s} of the picture remains, and KL(q(x_T | x₀) ‖ N(0, I)) = ${kl} nats per number: close to N(0, I), but not exactly.`,
@@ -69,7 +75,7 @@
       fOneStep: 'One step', fClosed: 'Any step at once', fProduct: 'ᾱ_t as a product', fPosterior: 'Posterior variance',
       tourHeading: 'A teacher\'s path',
       tourPrev: 'Previous stop', tourNext: 'Next stop',
-      tourKeys: 'Keys: N or Page Down next stop · P or Page Up previous stop.',
+      tourKeys: 'Keys: N next stop · P previous stop; once the lesson runs, Page Down and Page Up too, until Esc ends it.',
       tourOf: (i, n, name) => `Stop ${i} of ${n}: ${name}`,
       tourStart: 'Press “Next stop” to walk through the lesson.',
       stops: {
@@ -133,7 +139,7 @@
       fOneStep: '한 단계', fClosed: '한 번에 어느 단계든', fProduct: '곱으로 쓴 ᾱ_t', fPosterior: '사후 분산',
       tourHeading: '수업 순서',
       tourPrev: '이전 단계', tourNext: '다음 단계',
-      tourKeys: '키: N 또는 Page Down 다음 단계 · P 또는 Page Up 이전 단계.',
+      tourKeys: '키: N 다음 단계 · P 이전 단계. 수업이 시작되면 Esc로 끝낼 때까지 Page Down과 Page Up도 됩니다.',
       tourOf: (i, n, name) => `${n}단계 중 ${i}: ${name}`,
       tourStart: '“다음 단계”를 눌러 강의를 따라가 보세요.',
       stops: {
@@ -249,13 +255,16 @@
   $('stage-box').append(paneLabels);
 
   // The teacher's path sits under the transport.
-  const tourName = el('p', { class: 'tour-name', id: 'tour-name', 'aria-live': 'polite' });
+  const tourName = el('p', { class: 'tour-name', id: 'tour-name' });
   const tourText = el('p', { class: 'tour-text', id: 'tour-text' });
   const tourPrev = text('button', 'tourPrev', { type: 'button', id: 'tour-prev', 'aria-keyshortcuts': 'P PageUp' });
   const tourNext = text('button', 'tourNext', { type: 'button', id: 'tour-next', class: 'primary', 'aria-keyshortcuts': 'N PageDown' });
   const tour = el('section', { class: 'tour', id: 'tour', 'aria-labelledby': 'tour-heading' },
     text('h2', 'tourHeading', { id: 'tour-heading' }),
-    el('div', { class: 'tour-buttons' }, tourPrev, tourNext), tourName, tourText, text('p', 'tourKeys', { class: 'hint' }));
+    el('div', { class: 'tour-buttons' }, tourPrev, tourNext),
+    // A stop is announced whole: its name and its sentence.
+    el('div', { 'aria-live': 'polite', 'aria-atomic': 'true' }, tourName, tourText),
+    text('p', 'tourKeys', { class: 'hint' }));
   document.querySelector('.stage-area').append(tour);
 
   // The instruments' section, after the main layout.
@@ -264,7 +273,8 @@
   const logBox = checkbox('log-axis', 'logAxis', false);
   function plotFigure(id, key) {
     const svg = svgEl('svg', { id, class: 'plot', viewBox: '0 0 480 300', role: 'img' });
-    const fig = el('figure', { class: 'plot-box' }, text('figcaption', key, { id: id + '-cap' }), svg);
+    // A figure takes no name from its caption in every browser: name it.
+    const fig = el('figure', { class: 'plot-box', 'aria-labelledby': id + '-cap' }, text('figcaption', key, { id: id + '-cap' }), svg);
     svg.setAttribute('aria-labelledby', id + '-cap');
     return fig;
   }
@@ -287,7 +297,8 @@
       schedLegend, plots, text('p', 'plotHint', { class: 'hint' })),
     el('div', { class: 'inst-pair' },
       el('section', { class: 'inst-part', 'aria-labelledby': 'hist-heading' },
-        text('h3', 'histHeading', { id: 'hist-heading' }), histSvg, histTable, histNotes),
+        // The table scrolls inside its box rather than pan a phone's page.
+        text('h3', 'histHeading', { id: 'hist-heading' }), histSvg, el('div', { class: 'table-scroll' }, histTable), histNotes),
       el('section', { class: 'inst-part', 'aria-labelledby': 'spec-heading' },
         text('h3', 'specHeading', { id: 'spec-heading' }), specSvg, specLegend, specNotes)),
     el('section', { class: 'inst-part', 'aria-labelledby': 'strip-heading' },
@@ -537,19 +548,29 @@
     return w(PANE_KEY[kind]);
   }
 
+  // The line under the readouts describes the pane that shows x_t
+  // (Engine.LiveStats): named after it beside another x_t.
+  if (page.paneLabel) {
+    page.paneLabel((kind, s) => (s.compare === 'none' || s.compare === 'normalise' || !kind ? 'x_t' : `x_t (${paneName(kind, s)})`));
+  }
+
+  // refreshHistogram computes one pane per refresh, in turn (see
+  // Engine.Instruments), and says whether every pane is now up to date
+  // with the state (histFresh: the panes computed since it changed).
+  let histFresh = new Set();
   function refreshHistogram(s) {
-    // One pane per refresh, in turn (see Engine.Instruments).
     const kindsNow = JSON.stringify([s.compare, s.mode, s.compareSchedule]);
-    if (kindsNow !== histKinds.key) { histPanes = []; nextPane = 0; }
+    if (kindsNow !== histKinds.key) { histPanes = []; nextPane = 0; histFresh = new Set(); }
     const r = page.call('instruments', nextPane);
     histKinds = r.kinds;
     histKinds.key = kindsNow;
-    for (const p of r.panes) histPanes[p.index] = p;
+    for (const p of r.panes) { histPanes[p.index] = p; histFresh.add(p.index); }
     nextPane = (nextPane + 1) % r.kinds.length;
     histPanes.length = r.kinds.length;
     // Panes not computed yet are missing for a refresh or two.
     histReport = r;
     drawHistogram(s);
+    return histFresh.size >= r.kinds.length;
   }
 
   function drawHistogram(s) {
@@ -749,8 +770,16 @@
     { id: 'spectrum', patch: (s) => ({ compare: 'none', t: Math.round(s.T / 5) }) },
   ];
   let stop = -1;
+  // The lesson runs from the first stop until Escape: while it runs, Page
+  // Up/Down walk the stops and Home/End set t wherever the focus is (a
+  // presenter's clicker); otherwise they do only while the stage has the
+  // focus, and scroll the page as usual.
+  let lesson = false;
+  if (page.lessonRunning) page.lessonRunning(() => lesson);
+  const embedded = document.documentElement.classList.contains('embed');
   function goStop(i) {
     if (!page.isReady()) return;
+    lesson = true;
     stop = Math.min(STOPS.length - 1, Math.max(0, i));
     const s = page.call('getState');
     const st = page.call('stats');
@@ -774,11 +803,15 @@
   tourNext.addEventListener('click', () => goStop(stop + 1));
   tourPrev.addEventListener('click', () => goStop(stop - 1));
   function onKey(e) {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    // An embed shows no teacher's path: its keys are the host page's.
+    if (embedded || e.ctrlKey || e.metaKey || e.altKey) return;
     const tag = e.target && e.target.tagName;
     if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
+    const paging = e.key === 'PageDown' || e.key === 'PageUp';
+    if (paging && !page.pageKeysBound()) return;
     if (e.key === 'n' || e.key === 'N' || e.key === 'PageDown') goStop(stop + 1);
     else if (e.key === 'p' || e.key === 'P' || e.key === 'PageUp') goStop(stop - 1);
+    else if (e.key === 'Escape' && lesson) lesson = false;
     else return;
     e.preventDefault();
   }
@@ -884,12 +917,12 @@
     const now = performance.now();
     // While playing, the readouts refresh a little less often.
     const histEvery = s.playing ? 200 : 100;
-    if (frame.changed || s.t !== lastT) histStale = formulasStale = true;
+    if (frame.changed || s.t !== lastT) { histStale = formulasStale = true; histFresh = new Set(); }
     if (!heavy && histStale && seen(histSvg) && (relabelAll || now - lastHistAt > histEvery)) {
       heavy = !relabelAll;
-      histStale = false;
       lastHistAt = now;
-      refreshHistogram(s);
+      // Stale until every pane is drawn (a paused comparison too).
+      histStale = !refreshHistogram(s);
     }
     const specKey = [s.t, s.mode, sk, picKey].join('|');
     if (!heavy && specKey !== lastSpecKey && (relabelAll || now - lastSpecAt > 250) && seen(specSvg)) {

@@ -39,11 +39,32 @@
     else console.error(msg);
   }
 
-  // Keys pressed while the canvas has focus drive the page as well.
-  window.addEventListener('keydown', (e) => {
+  // Keys pressed while the stage has focus are the page's (web/app.js
+  // binds them); the game itself reads no key. Ebiten's canvas would call
+  // preventDefault on every key, which traps Tab and Shift+Tab in the
+  // canvas and keeps Page Down from scrolling a blog post around an embed,
+  // so no key event reaches it: this listener runs first (capture, on the
+  // window) and stops each one. A key the page handles is prevented there;
+  // any other keeps its default action (Tab moves the focus on, Page Down
+  // scrolls).
+  for (const type of ['keydown', 'keyup', 'keypress']) {
+    window.addEventListener(type, (e) => {
+      e.stopImmediatePropagation();
+      if (type !== 'keydown') return;
+      const h = host();
+      if (h) h.key(e);
+    }, true);
+  }
+  // The page draws the stage's focus outline (the canvas is in this frame,
+  // its outline would be clipped).
+  const tellFocus = () => {
     const h = host();
-    if (h) h.key(e);
-  });
+    if (h && h.stageFocus) h.stageFocus();
+  };
+  window.addEventListener('focus', tellFocus);
+  window.addEventListener('blur', tellFocus);
+  document.addEventListener('focusin', tellFocus);
+  document.addEventListener('focusout', () => setTimeout(tellFocus, 0));
 
   // A picture dropped on the canvas is the page's upload too.
   window.addEventListener('dragover', (e) => e.preventDefault());

@@ -66,6 +66,25 @@ func (s State) PaneKinds() []string {
 	return []string{main}
 }
 
+// XtPane is the index in PaneKinds of the pane that shows x_t in the
+// closed form or the chain: the state's mode when both are on screen
+// (CompareModes), the closed form beside the wrong sum whatever the mode,
+// the third pane of CompareNormalise.
+func (s State) XtPane() int {
+	kinds := s.PaneKinds()
+	main := PaneClosed
+	if s.Mode == Markov {
+		main = PaneMarkov
+	}
+	if i := slices.Index(kinds, main); i >= 0 {
+		return i
+	}
+	if i := slices.Index(kinds, PaneClosed); i >= 0 {
+		return i
+	}
+	return 0
+}
+
 func (n *State) applyCompare(p Patch) error {
 	if p.Compare != nil {
 		if !slices.Contains(Compares, *p.Compare) {

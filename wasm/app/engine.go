@@ -192,6 +192,10 @@ type FrameStats struct {
 	ResidualSignal JSFloat `json:"residualSignal"` // √ᾱ_T, the picture's weight left in x_T
 	KL             JSFloat `json:"kl"`             // KL(q(x_T|x_0) ‖ N(0, I)) per number, nats
 	Crossing       JSFloat `json:"crossing"`       // t where √ᾱ_t = √(1−ᾱ_t); null if never
+
+	// Pane is the kind of the pane LiveStats describes (State.XtPane);
+	// empty in Stats.
+	Pane string `json:"pane,omitempty"`
 }
 
 // Stats summarises the current x_t.
@@ -210,13 +214,15 @@ func (e *Engine) Stats() FrameStats {
 // WebAssembly, more than a frame. Pictures of up to 209² are read whole;
 // for larger ones mean and std are estimates from 2¹⁷ values and KS carries
 // a sampling error of order 1/√(2¹⁷) ≈ 0.003. window.ddpm.stats() stays
-// exact.
+// exact. In a comparison it describes the pane that shows x_t
+// (State.XtPane, named in Pane), never x_0 or the wrong sum.
 func (e *Engine) LiveStats() FrameStats {
 	c := e.inst()
-	c.sample = e.paneValues(e.state.PaneKinds()[0], c.sample, SampleStride(len(e.x0.Pix)))
+	kind := e.state.PaneKinds()[e.state.XtPane()]
+	c.sample = e.paneValues(kind, c.sample, SampleStride(len(e.x0.Pix)))
 	s := diffusion.Summarize(c.sample)
 	return FrameStats{Step: e.state.Step, N: s.N, Mean: JSFloat(s.Mean), Std: JSFloat(s.Std),
-		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS)}
+		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS), Pane: kind}
 }
 
 // Readout is what the page prints next to the picture for the current t.

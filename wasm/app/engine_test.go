@@ -169,6 +169,38 @@ func TestLiveStatsSampleTheFrame(t *testing.T) {
 	}
 }
 
+// In a comparison the live line describes the pane that shows x_t in the
+// state's mode: at size 64 (read whole) exactly what Stats says of x_t.
+func TestLiveStatsDescribeXt(t *testing.T) {
+	for _, tc := range []struct {
+		patch string
+		pane  string
+	}{
+		{`{"compare":"normalise","t":1000}`, app.PaneClosed},
+		{`{"compare":"normalise","t":1000,"mode":"markov"}`, app.PaneMarkov},
+		{`{"compare":"modes","t":500,"mode":"markov"}`, app.PaneMarkov},
+		{`{"compare":"modes","t":500}`, app.PaneClosed},
+		{`{"compare":"schedules","t":500}`, app.PaneClosed},
+		{`{"compare":"none","t":500}`, app.PaneClosed},
+	} {
+		e := newEngine(t, tc.patch)
+		s := e.State()
+		s.Size = 64
+		if err := e.SetState(s); err != nil {
+			t.Fatal(err)
+		}
+		full, live := e.Stats(), e.LiveStats()
+		if live.Pane != tc.pane || live.Mean != full.Mean || live.Std != full.Std || live.KS != full.KS {
+			t.Errorf("%s: live stats of pane %q (std %g), want %q as Stats (std %g)", tc.patch, live.Pane, live.Std, tc.pane, full.Std)
+		}
+	}
+	// Beside the wrong sum the chain is not on screen: the closed form is.
+	e := newEngine(t, `{"compare":"wrongsum","t":200,"mode":"markov"}`)
+	if got := e.LiveStats().Pane; got != app.PaneClosed {
+		t.Errorf("wrong sum in Markov mode: live stats of %q, want the closed form", got)
+	}
+}
+
 // Playing the chain with prefetching shows the frames a fresh engine shows
 // at the same steps; the closed form has nothing to prefetch.
 func TestPrefetchKeepsFrames(t *testing.T) {

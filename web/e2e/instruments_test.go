@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/png"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -461,4 +462,89 @@ func TestAccessibility(t *testing.T) {
 		t.Errorf("controls without a label: %v", unlabelled)
 	}
 	assertClean(t, ctx, base)
+}
+
+// waitWithin polls the JavaScript condition at each animation frame until
+// it is true or d has passed, and says whether it became true.
+func waitWithin(t *testing.T, ctx context.Context, d time.Duration, cond string) bool {
+	t.Helper()
+	var ok bool
+	evalJSON(t, ctx, fmt.Sprintf(`(async () => {
+		const end = performance.now() + %d;
+		while (!(%s)) {
+			if (performance.now() > end) return false;
+			await new Promise(r => requestAnimationFrame(r));
+		}
+		return true;
+	})()`, d.Milliseconds(), cond), &ok)
+	return ok
+}
+
+// TestPausedComparisonsShowEveryPane: walking the teacher's path with the
+// page paused, every pane of each comparison gets its histogram and its
+// row of readouts without t moving, and the line under the readouts
+// describes x_t and says which pane it is (at the normalise stop the first
+// pane is x₀, whose numbers it must not label x_t).
+func TestPausedComparisonsShowEveryPane(t *testing.T) {
+	ctx, base := openPage(t, "?play=0")
+	instrumentsReady(t, ctx)
+	for i := 0; i < 3; i++ {
+		if err := chromedp.Do(ctx, chromedp.Click("#tour-next")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, stop := range []struct {
+		compare app.Compare
+		panes   int
+		line    string // how the line under the readouts starts
+	}{
+		{app.CompareModes, 2, "x_t (closed form: one ε): mean"},
+		{app.CompareWrongSum, 2, "x_t (closed form: one ε): mean"},
+		{app.CompareNormalise, 3, "x_t: mean"},
+		{app.CompareSchedules, 2, "x_t (linear (the lesson)): mean"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Click("#tour-next")); err != nil {
+			t.Fatal(err)
+		}
+		s := state(t, ctx)
+		if s.Compare != stop.compare || s.Playing {
+			t.Fatalf("the stop set compare %q (playing %v), want %q paused", s.Compare, s.Playing, stop.compare)
+		}
+		evalJSON(t, ctx, `document.getElementById('hist').scrollIntoView({block: 'center'})`, nil)
+		cond := fmt.Sprintf(`document.querySelectorAll('#hist-table tbody tr').length === %d && document.querySelectorAll('#hist path.bars').length === %d`, stop.panes, stop.panes)
+		if !waitWithin(t, ctx, 3*time.Second, cond) {
+			var rows, bars int
+			evalJSON(t, ctx, `document.querySelectorAll('#hist-table tbody tr').length`, &rows)
+			evalJSON(t, ctx, `document.querySelectorAll('#hist path.bars').length`, &bars)
+			t.Errorf("%s, paused: %d rows and %d histograms after 3 s, want %d of each", stop.compare, rows, bars, stop.panes)
+		}
+		if got := state(t, ctx); got.Step != s.Step {
+			t.Errorf("%s: t moved from %d to %d", stop.compare, s.Step, got.Step)
+		}
+		screenshot(t, ctx, "paused-"+string(stop.compare), ".inst-pair")
+		// The line under the readouts: x_t's numbers, named.
+		waitWithin(t, ctx, time.Second, `false`) // the line refreshes every 250 ms
+		line := textOf(t, ctx, "#stats")
+		var r app.InstrumentReport
+		evalJSON(t, ctx, `window.dissolvePage.call('instruments', -1)`, &r)
+		var xt app.PaneStats
+		for _, p := range r.Panes {
+			if p.Kind == app.PaneClosed {
+				xt = p
+			}
+		}
+		if !strings.HasPrefix(line, stop.line) || !strings.Contains(line, "std "+fmtLike(float64(xt.Std))) {
+			t.Errorf("%s: the line under the readouts says %q; want it to start %q and quote x_t's std %g", stop.compare, line, stop.line, xt.Std)
+		}
+	}
+	assertClean(t, ctx, base)
+}
+
+// fmtLike formats x as the page's fmt(x, 3) does for numbers in [1e-3, 1e5).
+func fmtLike(x float64) string {
+	s := strconv.FormatFloat(x, 'g', 3, 64)
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		s = strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strings.Replace(s, "-", "−", 1)
 }
