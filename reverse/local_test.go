@@ -84,22 +84,10 @@ func localRef(d *Dataset, xt []float32, sAlpha, oneMinus float64, P int, els boo
 	for iy := range H {
 		for ix := range W {
 			var cands []cand
-			M := 0.0
-			for ch := range C {
-				for dy := -r; dy <= r; dy++ {
-					for dx := -r; dx <= r; dx++ {
-						y, x := iy+dy, ix+dx
-						if els {
-							y, x = (y%H+H)%H, (x%W+W)%W
-						} else if y < 0 || y >= H || x < 0 || x >= W {
-							continue
-						}
-						M += mins[ch*HW+y*W+x]
-					}
-				}
-			}
-			dist := func(n, jy, jx int) float64 {
-				s := 0.0
+			// patch calls f for every pixel of x_t's patch around (iy, ix):
+			// its plane, offset and index (read circularly for ELS, cut at
+			// the edges for LS).
+			patch := func(f func(ch, dy, dx, q int)) {
 				for ch := range C {
 					for dy := -r; dy <= r; dy++ {
 						for dx := -r; dx <= r; dx++ {
@@ -109,11 +97,19 @@ func localRef(d *Dataset, xt []float32, sAlpha, oneMinus float64, P int, els boo
 							} else if y < 0 || y >= H || x < 0 || x >= W {
 								continue
 							}
-							dv := float64(xt[ch*HW+y*W+x]) - sAlpha*val(n, ch, jy+dy, jx+dx)
-							s += dv * dv
+							f(ch, dy, dx, ch*HW+y*W+x)
 						}
 					}
 				}
+			}
+			M := 0.0
+			patch(func(_, _, _, q int) { M += mins[q] })
+			dist := func(n, jy, jx int) float64 {
+				s := 0.0
+				patch(func(ch, dy, dx, q int) {
+					dv := float64(xt[q]) - sAlpha*val(n, ch, jy+dy, jx+dx)
+					s += dv * dv
+				})
 				return s
 			}
 			for n := range d.Len() {
