@@ -37,13 +37,22 @@ func focused(t *testing.T, ctx context.Context) string {
 	return s
 }
 
-// scrollY reads the page's vertical scroll after two frames (a keyboard
-// scroll may be animated: it is instant in headless Chromium, but wait
-// until it has landed).
+// scrollY reads the page's vertical scroll once it has settled (a keyboard
+// scroll may be animated, and a loaded machine runs it late: CI once read
+// 0 px 250 ms after Page Down).
 func scrollY(t *testing.T, ctx context.Context) float64 {
 	t.Helper()
 	var y float64
-	evalJSON(t, ctx, `new Promise((r) => setTimeout(r, 250)).then(() => scrollY)`, &y)
+	// Settled: the same position 150 ms apart (for at most 5 s).
+	evalJSON(t, ctx, `new Promise((resolve) => {
+		const end = performance.now() + 5000;
+		let last = -1;
+		const check = () => {
+			if (scrollY === last || performance.now() > end) resolve(scrollY);
+			else { last = scrollY; setTimeout(check, 150); }
+		};
+		setTimeout(check, 150);
+	})`, &y)
 	return y
 }
 
