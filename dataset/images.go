@@ -11,8 +11,9 @@ import (
 	"dissolve/reverse"
 )
 
-// MaxImageSize bounds FromImages' size.
-const MaxImageSize = 1024
+// MaxImageSize bounds FromImages' size: 147²·3 numbers is the most a
+// reverse.Dataset image may hold (reverse.MaxDim).
+const MaxImageSize = 147
 
 // FromImages returns the data set of imgs at size×size, C = 3 (planes R,
 // G, B). Each picture is first cropped to its largest centred square (of

@@ -176,7 +176,7 @@ func TestFromImagesErrors(t *testing.T) {
 	}{
 		{"no images", nil, 8, "no images"},
 		{"size 0", []image.Image{ok}, 0, "size 0"},
-		{"size too big", []image.Image{ok}, MaxImageSize + 1, "size 1025"},
+		{"size too big", []image.Image{ok}, MaxImageSize + 1, "size 148"},
 		{"nil image", []image.Image{ok, nil}, 8, "image 1 is nil"},
 		{"empty image", []image.Image{image.NewRGBA(image.Rect(0, 0, 5, 0))}, 8, "image 0 is empty"},
 	} {

@@ -17,10 +17,7 @@ import (
 func benchIdeal(b *testing.B, n, batch int) {
 	train, _ := mnistSets(b)
 	s := mustSchedule(b, diffusion.LessonConfig())
-	m, err := reverse.NewIdeal(s, train.Subset(n))
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := reverse.NewIdeal(s, train.Subset(n))
 	xt := make([][]float32, batch)
 	dst := make([][]float32, batch)
 	for k := range xt {
@@ -51,7 +48,7 @@ func BenchmarkIdeal(b *testing.B) {
 func BenchmarkSample(b *testing.B) {
 	train, _ := mnistSets(b)
 	s := mustSchedule(b, diffusion.LessonConfig())
-	m, _ := reverse.NewIdeal(s, train.Subset(10000))
+	m := reverse.NewIdeal(s, train.Subset(10000))
 	for _, c := range []struct {
 		name  string
 		cfg   reverse.Config

@@ -29,13 +29,20 @@ var ByteValue = func() (v [256]float32) {
 	return v
 }()
 
+// MaxDim is the largest number of numbers an image of a Dataset may have:
+// the denoisers index pixels with 16 bits.
+const MaxDim = 1 << 16
+
 // NewDataset checks the sizes and returns the data set of the images in pix
 // (see Dataset); labels may be nil. pix is kept, not copied.
 func NewDataset(w, h, c int, pix, labels []uint8) (*Dataset, error) {
-	if w < 1 || h < 1 || c < 1 {
+	if w < 1 || h < 1 || c < 1 || w > MaxDim || h > MaxDim || c > MaxDim {
 		return nil, fmt.Errorf("reverse: image size must be at least 1×1×1, got %d×%d×%d", w, h, c)
 	}
 	d := w * h * c
+	if d > MaxDim {
+		return nil, fmt.Errorf("reverse: images of %d×%d×%d = %d numbers; at most %d (e.g. 147×147 RGB)", w, h, c, d, MaxDim)
+	}
 	if len(pix) == 0 || len(pix)%d != 0 {
 		return nil, fmt.Errorf("reverse: %d bytes is not a whole number of %d×%d×%d images", len(pix), w, h, c)
 	}

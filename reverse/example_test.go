@@ -24,7 +24,7 @@ func Example() {
 	}
 	digits := train.Subset(1000)
 	s, _ := diffusion.NewSchedule(diffusion.LessonConfig())
-	ideal, _ := reverse.NewIdeal(s, digits)
+	ideal := reverse.NewIdeal(s, digits)
 	sampler, _ := reverse.NewSampler(s, ideal, reverse.Config{Method: reverse.DDIM, Steps: 50, Spacing: reverse.Trailing})
 
 	x := make([]float32, digits.Dim())

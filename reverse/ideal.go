@@ -1,7 +1,6 @@
 package reverse
 
 import (
-	"fmt"
 	"math"
 
 	"dissolve/diffusion"
@@ -42,7 +41,7 @@ type Ideal struct {
 	d  *Dataset
 	sp *sparse
 
-	x64   []float64
+	x64   *vec
 	logit []float64
 	// part[c] is chunk c's share of the weighted sum (see chunks).
 	part []idealPart
@@ -74,16 +73,13 @@ type IdealStats struct {
 const DefaultCut = 50
 
 // NewIdeal returns the ideal denoiser of data set d under schedule s.
-func NewIdeal(s *diffusion.Schedule, d *Dataset) (*Ideal, error) {
-	if d.Dim() > 1<<16 {
-		return nil, fmt.Errorf("reverse: images of %d numbers are too large for the ideal denoiser (at most 65536)", d.Dim())
-	}
+func NewIdeal(s *diffusion.Schedule, d *Dataset) *Ideal {
 	return &Ideal{
 		s: s, d: d, sp: sparseOf(d), Cut: DefaultCut,
-		x64:   make([]float64, d.Dim()),
+		x64:   new(vec),
 		logit: make([]float64, d.Len()),
 		part:  make([]idealPart, chunks),
-	}, nil
+	}
 }
 
 // Dataset returns the data set the denoiser knows.
@@ -144,7 +140,7 @@ func (m *Ideal) logits(xt []float32, t int) {
 // images, Σw, Σw², how many it summed, and its first image of largest
 // weight.
 type idealPart struct {
-	acc       []float64
+	acc       *vec
 	sum, sum2 float64
 	used, top int
 	topLogit  float64
@@ -159,10 +155,10 @@ func (m *Ideal) mean(dst []float32) {
 	D := len(dst)
 	forChunks(len(m.logit), func(c, lo, hi int) {
 		p := &m.part[c]
-		if len(p.acc) != D {
-			p.acc = make([]float64, D)
+		if p.acc == nil {
+			p.acc = new(vec)
 		}
-		clear(p.acc)
+		clear(p.acc[:D])
 		p.sum, p.sum2, p.used, p.top = 0, 0, 0, -1
 		for n := lo; n < hi; n++ {
 			l := m.logit[n]
@@ -188,7 +184,7 @@ func (m *Ideal) mean(dst []float32) {
 			continue // a chunk with no images (N < chunks)
 		}
 		if c > 0 {
-			for i, v := range p.acc {
+			for i, v := range p.acc[:D] {
 				acc[i] += v
 			}
 		}
@@ -212,30 +208,30 @@ func (m *Ideal) mean(dst []float32) {
 // while the image's entries are read once per group.
 func (m *Ideal) batchDots(dots []float64, n, B int) {
 	sp := m.sp
-	lo, hi := sp.off[n], sp.off[n+1]
-	idx, val := sp.idx[lo:hi], sp.val[lo:hi]
-	val = val[:len(idx)]
+	es := sp.entries(n)
 	xT := m.xT
 	b := 0
 	for ; b+4 <= B; b += 4 {
 		var e0, e1, e2, e3, o0, o1, o2, o3 float64
 		k := 0
-		for ; k+1 < len(idx); k += 2 {
-			dv, dw := sp.delta[val[k]], sp.delta[val[k+1]]
-			r := xT[int(idx[k])*B+b:][:4]
-			q := xT[int(idx[k+1])*B+b:][:4]
+		for ; k+1 < len(es); k += 2 {
+			p, q := es[k], es[k+1]
+			dv, dw := sp.delta[uint8(p>>16)], sp.delta[uint8(q>>16)]
+			r := xT[int(uint16(p))*B+b:][:4]
+			u := xT[int(uint16(q))*B+b:][:4]
 			e0 += float64(r[0] * dv)
 			e1 += float64(r[1] * dv)
 			e2 += float64(r[2] * dv)
 			e3 += float64(r[3] * dv)
-			o0 += float64(q[0] * dw)
-			o1 += float64(q[1] * dw)
-			o2 += float64(q[2] * dw)
-			o3 += float64(q[3] * dw)
+			o0 += float64(u[0] * dw)
+			o1 += float64(u[1] * dw)
+			o2 += float64(u[2] * dw)
+			o3 += float64(u[3] * dw)
 		}
-		if k < len(idx) {
-			dv := sp.delta[val[k]]
-			r := xT[int(idx[k])*B+b:][:4]
+		if k < len(es) {
+			p := es[k]
+			dv := sp.delta[uint8(p>>16)]
+			r := xT[int(uint16(p))*B+b:][:4]
 			e0 += float64(r[0] * dv)
 			e1 += float64(r[1] * dv)
 			e2 += float64(r[2] * dv)
@@ -245,13 +241,13 @@ func (m *Ideal) batchDots(dots []float64, n, B int) {
 	}
 	for ; b < B; b++ {
 		var e, o float64
-		k := 0
-		for ; k+1 < len(idx); k += 2 {
-			e += float64(xT[int(idx[k])*B+b] * sp.delta[val[k]])
-			o += float64(xT[int(idx[k+1])*B+b] * sp.delta[val[k+1]])
-		}
-		if k < len(idx) {
-			e += float64(xT[int(idx[k])*B+b] * sp.delta[val[k]])
+		for k, p := range es {
+			v := float64(xT[int(uint16(p))*B+b] * sp.delta[uint8(p>>16)])
+			if k%2 == 0 {
+				e += v
+			} else {
+				o += v
+			}
 		}
 		dots[b] = e + o
 	}

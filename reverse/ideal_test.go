@@ -100,10 +100,7 @@ func TestIdealMatchesDefinition(t *testing.T) {
 		{"one image", 1, 6, 6, 1, true},
 	} {
 		d := synthetic(t, c.n, c.w, c.h, c.c, c.inked)
-		m, err := reverse.NewIdeal(s, d)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := reverse.NewIdeal(s, d)
 		got := make([]float32, d.Dim())
 		for _, tt := range []int{1, 5, 50, 200, 500, 1000} {
 			for _, k := range []int{-1, 0, c.n - 1} {
@@ -132,7 +129,7 @@ func TestIdealMatchesDefinition(t *testing.T) {
 func TestIdealSnapsAndSpreads(t *testing.T) {
 	s := mustSchedule(t, diffusion.LessonConfig())
 	d := synthetic(t, 200, 28, 28, 1, true)
-	m, _ := reverse.NewIdeal(s, d)
+	m := reverse.NewIdeal(s, d)
 	got := make([]float32, d.Dim())
 	want := make([]float32, d.Dim())
 	for _, k := range []int{0, 57, 199} {
@@ -157,8 +154,8 @@ func TestIdealSnapsAndSpreads(t *testing.T) {
 func TestIdealSkipBound(t *testing.T) {
 	s := mustSchedule(t, diffusion.LessonConfig())
 	d := synthetic(t, 500, 28, 28, 1, true)
-	skip, _ := reverse.NewIdeal(s, d)
-	full, _ := reverse.NewIdeal(s, d)
+	skip := reverse.NewIdeal(s, d)
+	full := reverse.NewIdeal(s, d)
 	full.Cut = 0
 	a := make([]float32, d.Dim())
 	b := make([]float32, d.Dim())
@@ -190,7 +187,7 @@ func TestIdealSkipBound(t *testing.T) {
 func TestIdealGolden(t *testing.T) {
 	s := mustSchedule(t, diffusion.LessonConfig())
 	d := synthetic(t, 300, 28, 28, 1, true)
-	m, _ := reverse.NewIdeal(s, d)
+	m := reverse.NewIdeal(s, d)
 	for _, c := range []struct {
 		cfg  reverse.Config
 		want uint64
@@ -220,7 +217,7 @@ func TestIdealGolden(t *testing.T) {
 func TestIdealBatchSameBits(t *testing.T) {
 	s := mustSchedule(t, diffusion.LessonConfig())
 	d := synthetic(t, 120, 28, 28, 1, true)
-	m, _ := reverse.NewIdeal(s, d)
+	m := reverse.NewIdeal(s, d)
 	one := make([]float32, d.Dim())
 	for _, B := range []int{1, 3, 4, 5, 9, 16} {
 		for _, tt := range []int{3, 300, 1000} {

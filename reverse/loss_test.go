@@ -56,7 +56,7 @@ func TestVLBMatchesHoEq12(t *testing.T) {
 	set := train.Subset(200)
 	s := mustSchedule(t, diffusion.LessonConfig())
 	p := reverse.NewPosterior(s)
-	m, _ := reverse.NewIdeal(s, set)
+	m := reverse.NewIdeal(s, set)
 	for _, tt := range []int{2, 30, 300, 900} {
 		simple := reverse.SimpleLoss(s, m, set, tt, 40, 3)
 		vlb := reverse.VLBTerm(s, p, m, reverse.Small, set, tt, 40, 3)
@@ -112,8 +112,8 @@ func TestIdealLossIsFloor(t *testing.T) {
 	train, test := mnistSets(t)
 	set := train.Subset(200)
 	s := mustSchedule(t, diffusion.LessonConfig())
-	ideal, _ := reverse.NewIdeal(s, set)
-	other, _ := reverse.NewIdeal(s, test.Subset(200))
+	ideal := reverse.NewIdeal(s, set)
+	other := reverse.NewIdeal(s, test.Subset(200))
 	meanImg := make([]float32, set.Dim())
 	x := make([]float32, set.Dim())
 	for n := range set.Len() {

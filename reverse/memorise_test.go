@@ -76,10 +76,7 @@ func TestIdealMemorises(t *testing.T) {
 	train, _ := mnistSets(t)
 	d := train.Subset(1000)
 	s := mustSchedule(t, diffusion.LessonConfig())
-	m, err := reverse.NewIdeal(s, d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := reverse.NewIdeal(s, d)
 	for _, cfg := range []reverse.Config{
 		{Method: reverse.DDIM, Eta: 0, Steps: 50, Spacing: reverse.Trailing},
 		{Method: reverse.DDIM, Eta: 1, Steps: 20, Spacing: reverse.Leading, Clip: true},

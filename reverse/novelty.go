@@ -27,7 +27,7 @@ type Match struct {
 // distance to it. x has the data set's dimension.
 func Nearest(d *Dataset, x []float32) (int, float64) {
 	sp := sparseOf(d)
-	x64 := make([]float64, len(x))
+	x64 := new(vec)
 	var xx, sum float64
 	for i, v := range x {
 		f := float64(v)
@@ -40,7 +40,7 @@ func Nearest(d *Dataset, x []float32) (int, float64) {
 
 // nearest is Nearest for x prepared as float64 with ‖x‖² and Σx, skipping
 // image skip.
-func nearest(d *Dataset, sp *sparse, x64 []float64, xx, sum float64, skip int) (int, float64) {
+func nearest(d *Dataset, sp *sparse, x64 *vec, xx, sum float64, skip int) (int, float64) {
 	base := float64(sp.bg * sum)
 	best, bestD := -1, math.Inf(1)
 	for n := range d.n {
@@ -78,7 +78,7 @@ func MedianNN(d *Dataset, sample int) float64 {
 	}
 	sp := sparseOf(d)
 	x := make([]float32, d.Dim())
-	x64 := make([]float64, d.Dim())
+	x64 := new(vec)
 	dist := make([]float64, sample)
 	for k := range sample {
 		i := k * d.n / sample

@@ -34,10 +34,7 @@ func TestIdealSnapsToAPhoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := mustSchedule(t, diffusion.LessonConfig())
-	m, err := reverse.NewIdeal(s, photos)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := reverse.NewIdeal(s, photos)
 	var effN []float64
 	sp, _ := reverse.NewSampler(s, m, reverse.Config{Method: reverse.DDPM, Variance: reverse.Small})
 	seen := map[int]bool{}
