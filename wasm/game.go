@@ -23,16 +23,14 @@ type Game struct {
 	mu  sync.Mutex
 	eng *app.Engine
 
-	clock    float64       // fractional t while playing
-	shown    int           // the step Update showed last
+	play     app.Player    // the clock and the drag (Ebiten-free, tested natively)
 	nodeTime time.Duration // measured time of one prefetched node of the chain
-	hold     float64       // seconds left to rest on x_0 or x_T before moving on
 	lastTick time.Time     // time of the previous Update
 
 	layoutKey string   // what the canvas shows now, see present
 	draws     []drawOp // the pictures DrawFinalScreen puts on the canvas
 
-	drag    *dragState // an active scrub gesture, or nil
+	drag    *dragState // the pointer of an active scrub gesture, or nil
 	screenW int        // width of the screen in the coordinates of touches and the cursor
 
 	img     *ebiten.Image // x_t at the processing size
@@ -44,15 +42,11 @@ type Game struct {
 	onError      func(string)
 }
 
+// dragState is the pointer that drags: a touch or the mouse.
 type dragState struct {
-	touch     ebiten.TouchID
-	mouse     bool
-	startX    int
-	startStep int
+	touch ebiten.TouchID
+	mouse bool
 }
-
-// holdSeconds is how long the loop rests at each end.
-const holdSeconds = 0.8
 
 func newGame(eng *app.Engine) *Game {
 	return &Game{eng: eng, lastTick: time.Now()}
@@ -71,39 +65,14 @@ func (g *Game) Update() (err error) {
 		dt = 0.1
 	}
 	g.scrub()
-	s := g.eng.State()
-	if !s.Playing || g.drag != nil {
-		g.clock = float64(s.Step)
-		g.hold = 0
-		return nil
+	if t, ok := g.play.Tick(g.eng.State(), dt); ok {
+		g.setStep(t)
 	}
-	if g.hold > 0 {
-		g.hold -= dt
-		if g.hold > 0 {
-			return nil
-		}
-		if s.Step >= s.T {
-			g.clock = 0
-			g.setStep(0)
-			g.hold = holdSeconds
-			return nil
-		}
-	}
-	if s.Step != g.shown { // t was set from outside
-		g.clock = float64(s.Step)
-	}
-	g.clock += s.Speed * dt
-	next := app.PlayStep(s, g.clock, s.Step)
-	if next >= s.T {
-		g.hold = holdSeconds
-	}
-	g.setStep(next)
 	return nil
 }
 
 // setStep shows step t.
 func (g *Game) setStep(t int) {
-	g.shown = t
 	s := g.eng.State()
 	if s.Step == t {
 		return
@@ -131,8 +100,8 @@ func (g *Game) prefetch(start time.Time) {
 		return
 	}
 	var ahead []int
-	if s.Playing && g.drag == nil {
-		ahead = app.Ahead(s, g.clock, aheadFrames)
+	if s.Playing && !g.play.Dragging() {
+		ahead = app.Ahead(s, g.play.Clock(), aheadFrames)
 	} else {
 		ahead = []int{s.Step + 1, s.Step - 1, s.Step + 10, s.Step - 10}
 	}
@@ -150,17 +119,18 @@ func (g *Game) prefetch(start time.Time) {
 	}
 }
 
-// scrub turns a horizontal drag over the picture into a change of t: the
-// full width of the canvas is all of 0..T. A plain tap changes nothing.
+// scrub feeds a drag over the picture (a finger or the mouse) to the
+// player, which turns it into a change of t.
 func (g *Game) scrub() {
-	w := g.screenW
 	if g.drag == nil {
 		if ids := ebiten.AppendTouchIDs(nil); len(ids) > 0 {
 			x, _ := ebiten.TouchPosition(ids[0])
-			g.startDrag(&dragState{touch: ids[0], startX: x})
+			g.drag = &dragState{touch: ids[0]}
+			g.play.StartDrag(x, g.eng.State())
 		} else if ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
 			x, _ := ebiten.CursorPosition()
-			g.startDrag(&dragState{mouse: true, startX: x})
+			g.drag = &dragState{mouse: true}
+			g.play.StartDrag(x, g.eng.State())
 		}
 		return
 	}
@@ -179,20 +149,12 @@ func (g *Game) scrub() {
 	}
 	if !pressed {
 		g.drag = nil
+		g.play.EndDrag()
 		return
 	}
-	if w <= 0 {
-		return
+	if t, ok := g.play.DragTo(x, g.screenW, g.eng.State()); ok {
+		g.setStep(t)
 	}
-	s := g.eng.State()
-	t := g.drag.startStep + int(math.Round(float64(x-g.drag.startX)/float64(w)*float64(s.T)))
-	g.setStep(min(max(t, 0), s.T))
-}
-
-func (g *Game) startDrag(d *dragState) {
-	s := g.eng.State()
-	d.startStep = s.Step
-	g.drag = d
 }
 
 // background is the page's own dark grey (web/style.css --bg's neighbour).
