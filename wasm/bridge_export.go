@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -23,6 +24,7 @@ import (
 //	exportPNG(resolve, reject)                        → {width, height}
 //	exportEstimate(optionsJSON)                       → {bytes, steps, frames, width, height}
 //	exportFrameInto(optionsJSON, k, holder)           → {t, width, height} ({…, steps} when holder is null)
+//	exportWebMMux(videoJSON, chunks, holder)          → {bytes}; holder.webm = the file (app.MuxWebM)
 //
 // exportEstimate is the expected size of the GIF of those options
 // (app.EstimateGIFSize: five of its frames encoded) and the steps of its
@@ -146,6 +148,37 @@ func init() {
 			js.CopyBytesToJS(f.pix, f.rgba)
 			args[2].Set("pix", f.pix)
 			return map[string]int{"t": f.steps[k], "width": f.src.w, "height": f.src.h}, nil
+		})
+		b.export(core, "exportWebMMux", func(args []js.Value) (any, error) {
+			if len(args) < 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeObject || args[2].Type() != js.TypeObject {
+				return nil, errors.New("exportWebMMux takes (videoJSON, chunks, holder)")
+			}
+			var v app.WebMVideo
+			if err := json.Unmarshal([]byte(args[0].String()), &v); err != nil {
+				return nil, fmt.Errorf("exportWebMMux: %v", err)
+			}
+			n := args[1].Length()
+			frames := make([]app.WebMFrame, n)
+			u8 := js.Global().Get("Uint8Array")
+			for i := range n {
+				c := args[1].Index(i)
+				src := c.Get("data")
+				// Into this realm's array first: CopyBytesToGo takes no other.
+				own := u8.New(src.Get("length").Int())
+				own.Call("set", src)
+				frames[i].Data = make([]byte, own.Length())
+				js.CopyBytesToGo(frames[i].Data, own)
+				frames[i].TimeUS = int64(c.Get("timestamp").Float())
+				frames[i].Key = c.Get("key").Truthy()
+			}
+			data, err := app.MuxWebM(v, frames)
+			if err != nil {
+				return nil, err
+			}
+			arr := u8.New(len(data))
+			js.CopyBytesToJS(arr, data)
+			args[2].Set("webm", arr)
+			return map[string]int{"bytes": len(data)}, nil
 		})
 		b.export(core, "exportStripPNG", func(args []js.Value) (any, error) {
 			cb, opts, err := asyncArgs(args, "exportStripPNG")
