@@ -109,7 +109,11 @@
   // with its t label), the canvas shows it, the track is asked for a frame,
   // and the next frame waits for its time (1/fps later), so the recording
   // takes as long as the video. VP9 where the browser records it, else VP8.
-  const WEBM_BITRATE = 1_000_000; // bits per second, the default
+  // Bits per second, the default. VP9 through WebCodecs, 40 frames of
+  // 192²: 108 kB at 250 kbit/s (PSNR 18.7 dB), 150 kB at 500 kbit/s
+  // (18.8 dB), 276 kB at 2 Mbit/s (19.0 dB): the noise frames cap the
+  // PSNR (TestBenchWebMEncoders), so more bits buy little.
+  const WEBM_BITRATE = 500_000;
   const MIN_BITRATE = 100_000;
   const MAX_BITRATE = 8_000_000;
 
@@ -269,11 +273,12 @@
   // estimate(options) → {gif, webm, steps, width, height}: the expected
   // sizes in bytes. GIF: Go encodes five of the frames and scales their
   // mean size to the frame count (app.EstimateGIFSize; within 15% of the
-  // real size). WebM: a share of the bitrate times the duration
-  // (frames/fps): Chromium's encoders stay under the bitrate in short
-  // clips, VideoEncoder at 0.44–0.96 of it and MediaRecorder at 0.27–0.67
-  // in our measurements, so 0.6 and 0.5 of it are within a factor 2 of
-  // the file.
+  // real size). WebM through WebCodecs: half the bitrate times the
+  // duration (frames/fps), plus 0.045 bytes a pixel of every frame (VP9's
+  // floor for noisy frames, which a low bitrate does not get under); 0.96
+  // to 1.37 times the real size in TestBenchWebMEncoders' measurements.
+  // Through MediaRecorder: half the bitrate times the duration (its files
+  // came out at 0.27–0.67 of the bitrate). Both within a factor 2.
   function estimate(options) {
     ready();
     if (options === undefined) options = {};
@@ -283,8 +288,8 @@
     const g = page.call('exportEstimate', json);
     const o = JSON.parse(json);
     const fps = o.fps || page.call('exportDefaults').gif.fps;
-    const share = encoder === 'webcodecs' ? 0.6 : 0.5;
-    return { gif: g.bytes, webm: Math.round(share * bitrate / 8 * g.frames / fps), steps: g.steps, width: g.width, height: g.height };
+    const floor = encoder === 'webcodecs' ? 0.045 * g.width * g.height * g.frames : 0;
+    return { gif: g.bytes, webm: Math.round(0.5 * bitrate / 8 * g.frames / fps + floor), steps: g.steps, width: g.width, height: g.height };
   }
 
   const api = {
