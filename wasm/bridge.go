@@ -18,8 +18,9 @@ import (
 // string, {"error": "..."} on failure, so no Go error and no Go panic ever
 // crosses into JavaScript as anything but a message.
 type bridge struct {
-	game *Game
-	lib  *app.Library
+	game   *Game
+	lib    *app.Library
+	frames *frameSource // the video export's movie (bridge_export.go)
 }
 
 // reply is the envelope of answers that can fail.

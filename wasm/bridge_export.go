@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -21,6 +22,16 @@ import (
 //	exportGIF(optionsJSON, progress, cancelled, resolve, reject)      → {frames, width, height}
 //	exportStripPNG(optionsJSON, progress, cancelled, resolve, reject) → {frames, width, height}
 //	exportPNG(resolve, reject)                        → {width, height}
+//	exportEstimate(optionsJSON)                       → {bytes, steps, frames, width, height}
+//	exportFrameInto(optionsJSON, k, holder)           → {t, width, height} ({…, steps} when holder is null)
+//	exportWebMMux(videoJSON, chunks, holder)          → {bytes}; holder.webm = the file (app.MuxWebM)
+//
+// exportEstimate is the expected size of the GIF of those options
+// (app.EstimateGIFSize: five of its frames encoded) and the steps of its
+// frames. exportFrameInto writes frame k of the movie those options
+// describe (its t label included if asked) as RGBA into holder.pix (a
+// Uint8ClampedArray it sets),
+// for the video export (web/export.js encodes it in the browser).
 //
 // The asynchronous ones validate their options at once (an error names the
 // field), then work in a goroutine that never holds the game's lock while
@@ -76,7 +87,98 @@ func init() {
 				cb.progress.Invoke(1)
 				return enc.Bytes()
 			})
-			return map[string]int{"frames": o.Frames, "width": src.w, "height": src.h}, nil
+			return map[string]any{"frames": o.Frames, "width": src.w, "height": src.h, "steps": o.Steps(src.sched)}, nil
+		})
+		b.export(core, "exportEstimate", func(args []js.Value) (any, error) {
+			if len(args) < 1 || args[0].Type() != js.TypeString {
+				return nil, errors.New("exportEstimate takes (optionsJSON)")
+			}
+			o, err := app.ParseGIFOptions([]byte(args[0].String()), app.DefaultGIFOptions(b.game.eng.State()))
+			if err != nil {
+				return nil, err
+			}
+			src, err := b.movieSource(o.Size)
+			if err != nil {
+				return nil, err
+			}
+			n, err := app.EstimateGIFSize(src.movie(), o)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"bytes": n, "steps": o.Steps(src.sched), "frames": o.Frames, "width": src.w, "height": src.h}, nil
+		})
+		b.export(core, "exportFrameInto", func(args []js.Value) (any, error) {
+			if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeNumber {
+				return nil, errors.New("exportFrameInto takes (optionsJSON, k, Uint8Array or null)")
+			}
+			key := args[0].String()
+			o, err := app.ParseGIFOptions([]byte(key), app.DefaultGIFOptions(b.game.eng.State()))
+			if err != nil {
+				return nil, err
+			}
+			s := b.game.eng.State()
+			key = fmt.Sprintf("%s|%s|%d|%s|%p|%p", key, s.Image, s.Seed, s.Mode, b.game.eng.X0(), b.game.eng.Schedule())
+			if b.frames == nil || b.frames.key != key {
+				src, err := b.movieSource(o.Size)
+				if err != nil {
+					return nil, err
+				}
+				b.frames = &frameSource{key: key, src: src, m: src.movie(), steps: o.Steps(src.sched)}
+			}
+			f := b.frames
+			k := args[1].Int()
+			if k < 0 || k >= len(f.steps) {
+				return nil, fmt.Errorf("frame %d is not in 0..%d", k, len(f.steps)-1)
+			}
+			if len(args) < 3 || args[2].Type() != js.TypeObject {
+				// No array: the movie's size and steps only.
+				return map[string]any{"t": f.steps[k], "width": f.src.w, "height": f.src.h, "steps": f.steps}, nil
+			}
+			n := 4 * f.src.w * f.src.h
+			if len(f.rgba) != n {
+				f.rgba = make([]byte, n)
+				// In this frame's realm: CopyBytesToJS accepts only its own
+				// realm's typed arrays, and the page's are another's.
+				f.pix = js.Global().Get("Uint8ClampedArray").New(n)
+			}
+			f.m.RGBA(f.steps[k], f.rgba)
+			if o.Label {
+				app.LabelFrame(f.rgba, f.src.w, f.src.h, f.steps[k])
+			}
+			js.CopyBytesToJS(f.pix, f.rgba)
+			args[2].Set("pix", f.pix)
+			return map[string]int{"t": f.steps[k], "width": f.src.w, "height": f.src.h}, nil
+		})
+		b.export(core, "exportWebMMux", func(args []js.Value) (any, error) {
+			if len(args) < 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeObject || args[2].Type() != js.TypeObject {
+				return nil, errors.New("exportWebMMux takes (videoJSON, chunks, holder)")
+			}
+			var v app.WebMVideo
+			if err := json.Unmarshal([]byte(args[0].String()), &v); err != nil {
+				return nil, fmt.Errorf("exportWebMMux: %v", err)
+			}
+			n := args[1].Length()
+			frames := make([]app.WebMFrame, n)
+			u8 := js.Global().Get("Uint8Array")
+			for i := range n {
+				c := args[1].Index(i)
+				src := c.Get("data")
+				// Into this realm's array first: CopyBytesToGo takes no other.
+				own := u8.New(src.Get("length").Int())
+				own.Call("set", src)
+				frames[i].Data = make([]byte, own.Length())
+				js.CopyBytesToGo(frames[i].Data, own)
+				frames[i].TimeUS = int64(c.Get("timestamp").Float())
+				frames[i].Key = c.Get("key").Truthy()
+			}
+			data, err := app.MuxWebM(v, frames)
+			if err != nil {
+				return nil, err
+			}
+			arr := u8.New(len(data))
+			js.CopyBytesToJS(arr, data)
+			args[2].Set("webm", arr)
+			return map[string]int{"bytes": len(data)}, nil
 		})
 		b.export(core, "exportStripPNG", func(args []js.Value) (any, error) {
 			cb, opts, err := asyncArgs(args, "exportStripPNG")
@@ -149,6 +251,17 @@ func (b *bridge) movieSource(size int) (*movieSource, error) {
 	}
 	src.w, src.h = src.x0.W, src.x0.H
 	return src, nil
+}
+
+// frameSource is the movie of the video export under way (exportFrameInto),
+// kept from one frame to the next while its options and state stay.
+type frameSource struct {
+	key   string
+	src   *movieSource
+	m     *app.Movie
+	steps []int
+	rgba  []byte
+	pix   js.Value // a Uint8ClampedArray of this realm with the frame's RGBA
 }
 
 func (m *movieSource) movie() *app.Movie { return app.NewMovie(m.sched, m.x0, m.mode, m.seed) }

@@ -190,10 +190,12 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.mu.Lock()
 	g.screenW = sw
 	g.mu.Unlock()
-	scale := math.Min(float64(sw)/float64(x0.W), float64(sh)/float64(x0.H))
+	// Filling the screen when its shape is close to the picture's (an
+	// embed whose controls take a strip of its height), whole otherwise.
+	scale, ox, oy := app.FitPicture(x0.W, x0.H, sw, sh)
 	var geo ebiten.GeoM
 	geo.Scale(scale, scale)
-	geo.Translate((float64(sw)-scale*float64(x0.W))/2, (float64(sh)-scale*float64(x0.H))/2)
+	geo.Translate(ox, oy)
 	g.present(screen, changed, "single", []drawOp{{img: g.img, geo: geo, scale: scale}})
 
 	g.perf.record(start, kernel, changed)

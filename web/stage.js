@@ -55,6 +55,12 @@
       if (h) h.key(e);
     }, true);
   }
+  // The wheel scrolls the page (and a blog post around an embed) even
+  // over the picture: the game reads no wheel, and Ebiten's canvas would
+  // call preventDefault on every wheel event. Dragging on the picture (a
+  // mouse button or a finger) still scrubs t.
+  window.addEventListener('wheel', (e) => e.stopImmediatePropagation(), { capture: true, passive: true });
+
   // The page draws the stage's focus outline (the canvas is in this frame,
   // its outline would be clipped).
   const tellFocus = () => {

@@ -11,6 +11,7 @@ import (
 	"image/gif"
 	"image/png"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,18 +101,128 @@ func FrameSteps(T, n int) []int {
 	return steps
 }
 
-// GIFOptions choose an animated GIF of x_0 → x_T.
-type GIFOptions struct {
-	Frames int  `json:"frames"` // number of frames, MinExportFrames..MaxGIFFrames, at FrameSteps(T, Frames)
-	FPS    int  `json:"fps"`    // frames per second, MinGIFFPS..MaxGIFFPS (stored as a delay of round(100/FPS) cs)
-	Size   int  `json:"size"`   // longer side in pixels, MinExportSize..MaxExportSize
-	Dither bool `json:"dither"` // Floyd–Steinberg error diffusion onto the palette
+// Frame spacings: which steps t the frames of an export show.
+const (
+	SpacingT      = "t"      // evenly in t (FrameSteps)
+	SpacingLogSNR = "logsnr" // evenly in log-SNR (FrameStepsLogSNR): more frames where the picture fades fastest
+)
+
+// GIF palettes: colour cubes of 252 (6×7×6, 8-bit codes), 64 (4×4×4,
+// 6-bit codes) or 27 (3×3×3, 5-bit codes) colours.
+var gifCubes = map[int][3]int{252: {6, 7, 6}, 64: {4, 4, 4}, 27: {3, 3, 3}}
+
+// FrameStepsLogSNR returns n time steps from 0 to T, both ends included,
+// spread evenly in log-SNR λ_t = ln(ᾱ_t/(1 − ᾱ_t)) rather than in t. λ is
+// +∞ at t = 0 (x_0 itself), so the first frame is t = 0 and the other n − 1
+// are spaced evenly in λ from λ_1 to λ_L, L being the last step with a
+// finite λ (T, or T − 1 under zero terminal SNR, whose λ_T is −∞; the
+// last frame is then T):
+//
+//	target_k = λ_1 + (k − 1)/(n − 2)·(λ_L − λ_1), k = 1..n−1,
+//	t_k = the step whose λ is nearest to target_k,
+//
+// moved on to t_{k−1} + 1 where the nearest step was taken already (near
+// t = 1 one step of the lesson's schedule moves λ by more than the
+// spacing), and back so that the steps left fit before T. The steps are
+// strictly increasing when n ≤ T + 1; for more frames than steps it is
+// FrameSteps. In the lesson's schedule λ falls by a third of its range
+// (9.2 to 2.2) in the first tenth of the steps, where the picture fades
+// fastest: evenly in t that tenth gets a tenth of the frames, evenly in λ
+// a third; the second half (t > 500, ᾱ_t < 0.08) gets 16 of 40 frames
+// instead of 20.
+func FrameStepsLogSNR(sched *diffusion.Schedule, n int) []int {
+	T := sched.T
+	if n > T+1 || n < 3 {
+		return FrameSteps(T, n)
+	}
+	last := T
+	for last > 1 && math.IsInf(sched.LogSNR(last), -1) {
+		last--
+	}
+	lo, hi := sched.LogSNR(1), sched.LogSNR(last)
+	steps := make([]int, n)
+	for k := 1; k < n; k++ {
+		target := lo + float64(k-1)/float64(n-2)*(hi-lo)
+		t := nearestLogSNR(sched, target, 1, last)
+		t = max(t, steps[k-1]+1)
+		t = min(t, T-(n-1-k))
+		steps[k] = t
+	}
+	steps[n-1] = T
+	return steps
 }
 
-// DefaultGIFOptions are 60 frames at 20 fps, the page's processing size
-// (within the export limits), dithered.
+// nearestLogSNR is the step in a..b whose λ (decreasing in t) is nearest
+// to target.
+func nearestLogSNR(sched *diffusion.Schedule, target float64, a, b int) int {
+	// The first step in a..b with λ ≤ target.
+	i, j := a, b+1
+	for i < j {
+		m := (i + j) / 2
+		if sched.LogSNR(m) <= target {
+			j = m
+		} else {
+			i = m + 1
+		}
+	}
+	switch {
+	case i > b:
+		return b
+	case i == a:
+		return a
+	}
+	if target-sched.LogSNR(i) < sched.LogSNR(i-1)-target {
+		return i
+	}
+	return i - 1
+}
+
+// GIFOptions choose an animated GIF of x_0 → x_T. The zero values of
+// Spacing, Colors and Label are the first export's behaviour: frames evenly
+// in t, 252 colours, no label.
+type GIFOptions struct {
+	Frames  int    `json:"frames"`  // number of frames, MinExportFrames..MaxGIFFrames, at Steps(schedule)
+	FPS     int    `json:"fps"`     // frames per second, MinGIFFPS..MaxGIFFPS (stored as a delay of round(100/FPS) cs)
+	Size    int    `json:"size"`    // longer side in pixels, MinExportSize..MaxExportSize
+	Dither  bool   `json:"dither"`  // Floyd–Steinberg error diffusion onto the palette
+	Spacing string `json:"spacing"` // SpacingLogSNR or SpacingT ("" is SpacingT)
+	Colors  int    `json:"colors"`  // 252, 64 or 27 (0 is 252)
+	Label   bool   `json:"label"`   // "t = …" drawn into each frame's top-left corner
+}
+
+// Default export settings, chosen by measurement (README, "Exports"): the
+// default GIF of the astronaut is about 1 MB where 60 frames of 256², 252
+// colours, evenly in t, made 5.0 MB.
+const (
+	DefaultExportFrames = 40
+	DefaultExportFPS    = 16
+	DefaultExportSize   = 192
+	DefaultGIFColors    = 64
+)
+
+// DefaultGIFOptions are 40 frames at 16 fps, 192 pixels (or the page's
+// processing size if smaller), 64 colours dithered, evenly in log-SNR,
+// labelled with t.
 func DefaultGIFOptions(s State) GIFOptions {
-	return GIFOptions{Frames: 60, FPS: 20, Size: min(max(s.Size, MinExportSize), MaxExportSize), Dither: true}
+	return GIFOptions{
+		Frames: DefaultExportFrames, FPS: DefaultExportFPS, Size: min(max(s.Size, MinExportSize), DefaultExportSize),
+		Dither: true, Spacing: SpacingLogSNR, Colors: DefaultGIFColors, Label: true,
+	}
+}
+
+// Steps are the time steps of the frames under sched.
+func (o GIFOptions) Steps(sched *diffusion.Schedule) []int {
+	if o.Spacing == SpacingLogSNR {
+		return FrameStepsLogSNR(sched, o.Frames)
+	}
+	return FrameSteps(sched.T, o.Frames)
+}
+
+func (o GIFOptions) cube() [3]int {
+	if c, ok := gifCubes[o.Colors]; ok {
+		return c
+	}
+	return cubeLevels
 }
 
 // Delay is the GIF frame delay in hundredths of a second.
@@ -125,7 +236,20 @@ func (o GIFOptions) Validate() error {
 	if o.FPS < MinGIFFPS || o.FPS > MaxGIFFPS {
 		return &FieldError{Field: "fps", Allowed: fmt.Sprintf("an integer in %d..%d", MinGIFFPS, MaxGIFFPS), Got: fmt.Sprint(o.FPS)}
 	}
+	if err := validSpacing(o.Spacing); err != nil {
+		return err
+	}
+	if _, ok := gifCubes[o.Colors]; !ok && o.Colors != 0 {
+		return &FieldError{Field: "colors", Allowed: "252, 64 or 27", Got: fmt.Sprint(o.Colors)}
+	}
 	return validExportSize(o.Size)
+}
+
+func validSpacing(s string) error {
+	if s != "" && s != SpacingT && s != SpacingLogSNR {
+		return &FieldError{Field: "spacing", Allowed: `"logsnr" or "t"`, Got: clip(strconv.Quote(s))}
+	}
+	return nil
 }
 
 func validExportSize(size int) error {
@@ -141,7 +265,8 @@ func validExportSize(size int) error {
 // range are errors naming the field.
 func ParseGIFOptions(data []byte, def GIFOptions) (GIFOptions, error) {
 	o := def
-	err := parseOptions(data, map[string]any{"frames": &o.Frames, "fps": &o.FPS, "size": &o.Size, "dither": &o.Dither})
+	err := parseOptions(data, map[string]any{"frames": &o.Frames, "fps": &o.FPS, "size": &o.Size, "dither": &o.Dither,
+		"spacing": &o.Spacing, "colors": &o.Colors, "label": &o.Label})
 	if err != nil {
 		return def, err
 	}
@@ -182,7 +307,7 @@ func ParseStripOptions(data []byte, def StripOptions) (StripOptions, error) {
 }
 
 // parseOptions sets the fields of a JSON object: *int fields take JSON
-// integers, *bool fields true or false.
+// integers, *bool fields true or false, *string fields strings.
 func parseOptions(data []byte, fields map[string]any) error {
 	names := make([]string, 0, len(fields))
 	for k := range fields {
@@ -211,6 +336,10 @@ func parseOptions(data []byte, fields map[string]any) error {
 			if err := json.Unmarshal(v, dst); err != nil || string(v) == "null" {
 				return &FieldError{Field: k, Allowed: "true or false", Got: clip(string(v))}
 			}
+		case *string:
+			if err := json.Unmarshal(v, dst); err != nil || string(v) == "null" {
+				return &FieldError{Field: k, Allowed: "a string", Got: clip(string(v))}
+			}
 		default:
 			return &FieldError{Field: clip(k), Allowed: "left out (the options are " + strings.Join(names, ", ") + ")", Got: "an unknown option"}
 		}
@@ -229,17 +358,7 @@ var cubeLevels = [3]int{6, 7, 6}
 
 // Palette returns the GIF palette: index = (r·7 + g)·6 + b for the level
 // numbers r, g, b.
-func Palette() color.Palette {
-	p := make(color.Palette, 0, cubeLevels[0]*cubeLevels[1]*cubeLevels[2])
-	for r := range cubeLevels[0] {
-		for g := range cubeLevels[1] {
-			for b := range cubeLevels[2] {
-				p = append(p, color.RGBA{levelValue(r, cubeLevels[0]), levelValue(g, cubeLevels[1]), levelValue(b, cubeLevels[2]), 255})
-			}
-		}
-	}
-	return p
-}
+func Palette() color.Palette { return CubePalette(cubeLevels) }
 
 func levelValue(i, n int) uint8 { return uint8((i*255*2 + (n - 1)) / (2 * (n - 1))) }
 
@@ -254,9 +373,33 @@ func nearestLevel(v, n int) int { return (v*(n-1)*2 + 255) / (2 * 255) }
 // same as diffusing the RGB error vector: local averages of the picture
 // survive the 6–7 levels per channel.
 func Quantize(dst, src []byte, w, h int, dither bool) {
-	nr, ng, nb := cubeLevels[0], cubeLevels[1], cubeLevels[2]
+	quantizeCube(dst, src, w, h, dither, cubeLevels)
+}
+
+// CubePalette is the palette of a colour cube of levels[0] red ×
+// levels[1] green × levels[2] blue levels, index (r·levels[1] + g)·levels[2] + b.
+func CubePalette(levels [3]int) color.Palette {
+	p := make(color.Palette, 0, levels[0]*levels[1]*levels[2])
+	for r := range levels[0] {
+		for g := range levels[1] {
+			for b := range levels[2] {
+				p = append(p, color.RGBA{levelValue(r, levels[0]), levelValue(g, levels[1]), levelValue(b, levels[2]), 255})
+			}
+		}
+	}
+	return p
+}
+
+// QuantizeColors is Quantize onto the palette of a GIF with colors
+// colours (252, 64 or 27; GIFOptions.Colors).
+func QuantizeColors(dst, src []byte, w, h int, dither bool, colors int) {
+	quantizeCube(dst, src, w, h, dither, GIFOptions{Colors: colors}.cube())
+}
+
+func quantizeCube(dst, src []byte, w, h int, dither bool, cube [3]int) {
+	nr, ng, nb := cube[0], cube[1], cube[2]
 	var lv [3][256]uint8 // value of each level, indexed by level
-	for c, n := range cubeLevels {
+	for c, n := range cube {
 		for i := range n {
 			lv[c][i] = levelValue(i, n)
 		}
@@ -282,7 +425,7 @@ func Quantize(dst, src []byte, w, h int, dither bool) {
 				v := int32(src[4*(y*w+x)+c])*16 + cur[3*(x+1)+c]
 				v = (v + 8) >> 4 // back to 0..255, rounded
 				v = min(max(v, 0), 255)
-				l := nearestLevel(int(v), cubeLevels[c])
+				l := nearestLevel(int(v), cube[c])
 				lvl[c] = l
 				e := v - int32(lv[c][l]) // the error, in levels of 1
 				cur[3*(x+2)+c] += e * 7
@@ -324,9 +467,9 @@ func NewGIFEncoder(m *Movie, o GIFOptions) (*GIFEncoder, error) {
 		return nil, err
 	}
 	b := m.Bounds()
-	pal := Palette()
+	pal := CubePalette(o.cube())
 	return &GIFEncoder{
-		movie: m, opts: o, steps: FrameSteps(m.T(), o.Frames), pal: pal,
+		movie: m, opts: o, steps: o.Steps(m.sched), pal: pal,
 		rgba: make([]byte, 4*b.Dx()*b.Dy()),
 		pm:   image.NewPaletted(b, pal),
 	}, nil
@@ -346,9 +489,32 @@ func (e *GIFEncoder) Next() error {
 	if e.next >= len(e.steps) {
 		return io.EOF
 	}
+	one, head, err := e.encodeFrame(e.steps[e.next])
+	if err != nil {
+		return err
+	}
+	if e.next == 0 {
+		e.out.Write(one[:head])
+		e.out.Write(netscapeLoop)
+	}
+	e.out.Write(one[head : len(one)-1]) // the frame's blocks, without the trailer
+	e.next++
+	return nil
+}
+
+// netscapeLoop is the application extension "loop forever" (what
+// image/gif writes for an animation with LoopCount 0).
+var netscapeLoop = append(append([]byte{0x21, 0xff, 0x0b}, "NETSCAPE2.0"...), 0x03, 0x01, 0x00, 0x00, 0x00)
+
+// encodeFrame encodes x_t as a one-frame GIF against the shared palette
+// and returns it with the length of its header (where its blocks start).
+func (e *GIFEncoder) encodeFrame(t int) ([]byte, int, error) {
 	b := e.movie.Bounds()
-	e.movie.RGBA(e.steps[e.next], e.rgba)
-	Quantize(e.pm.Pix, e.rgba, b.Dx(), b.Dy(), e.opts.Dither)
+	e.movie.RGBA(t, e.rgba)
+	if e.opts.Label {
+		LabelFrame(e.rgba, b.Dx(), b.Dy(), t)
+	}
+	quantizeCube(e.pm.Pix, e.rgba, b.Dx(), b.Dy(), e.opts.Dither, e.opts.cube())
 	e.frame.Reset()
 	g := &gif.GIF{
 		Image:  []*image.Paletted{e.pm},
@@ -356,24 +522,47 @@ func (e *GIFEncoder) Next() error {
 		Config: image.Config{ColorModel: e.pal, Width: b.Dx(), Height: b.Dy()},
 	}
 	if err := gif.EncodeAll(&e.frame, g); err != nil {
-		return err
+		return nil, 0, err
 	}
 	one := e.frame.Bytes()
 	head, err := gifHeaderLen(one)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	if e.next == 0 {
-		e.out.Write(one[:head])
-		// Application extension: loop forever (what image/gif writes for
-		// an animation with LoopCount 0).
-		e.out.Write([]byte{0x21, 0xff, 0x0b})
-		e.out.WriteString("NETSCAPE2.0")
-		e.out.Write([]byte{0x03, 0x01, 0x00, 0x00, 0x00})
+	return one, head, nil
+}
+
+// EstimateSamples is how many frames EstimateGIFSize encodes.
+const EstimateSamples = 5
+
+// EstimateGIFSize is the expected size in bytes of the GIF of m with
+// options o, without making it: it encodes EstimateSamples of its frames
+// (the first, the last and three evenly between them, by frame number),
+// exactly as the export would, and counts
+//
+//	header + loop extension + Frames × (mean size of the sampled frames) + trailer.
+//
+// A frame's size depends on how much noise it holds, which grows
+// smoothly along the frames, so the mean of evenly sampled frames is
+// close to the mean of all (tested within 15% of the real size).
+func EstimateGIFSize(m *Movie, o GIFOptions) (int, error) {
+	e, err := NewGIFEncoder(m, o)
+	if err != nil {
+		return 0, err
 	}
-	e.out.Write(one[head : len(one)-1]) // the frame's blocks, without the trailer
-	e.next++
-	return nil
+	n := len(e.steps)
+	k := min(n, EstimateSamples)
+	head, sum := 0, 0
+	for i := range k {
+		idx := (2*i*(n-1) + (k - 1)) / (2 * (k - 1))
+		one, h, err := e.encodeFrame(e.steps[idx])
+		if err != nil {
+			return 0, err
+		}
+		head = h
+		sum += len(one) - 1 - h
+	}
+	return head + len(netscapeLoop) + (sum*n+k/2)/k + 1, nil
 }
 
 // gifHeaderLen is the length of a GIF's header, logical screen descriptor
@@ -425,30 +614,102 @@ func EncodeGIF(w io.Writer, m *Movie, o GIFOptions) error {
 	return err
 }
 
-// Strip layout, in pixels.
+// Strip layout, in pixels. The labels are basicfont's 7×13 glyphs
+// magnified twice: digits 20 px tall, the line 26 px.
 const (
 	stripPad    = 8
-	stripLabelH = 16 // one line of basicfont.Face7x13
+	stripScale  = 2
+	stripLabelH = 13*stripScale + 6
 )
 
-var stripBackground = color.RGBA{0x11, 0x13, 0x18, 0xff}
+var (
+	stripBackground = color.RGBA{0x11, 0x13, 0x18, 0xff}
+	labelColor      = color.RGBA{0xf1, 0xf3, 0xf7, 0xff}
+)
+
+// textMask draws s in basicfont.Face7x13 at its own size: an alpha mask
+// 13 pixels tall, as wide as the text.
+func textMask(s string) *image.Alpha {
+	face := basicfont.Face7x13
+	w := font.MeasureString(face, s).Ceil()
+	mask := image.NewAlpha(image.Rect(0, 0, w, 13))
+	d := font.Drawer{Dst: mask, Src: image.Opaque, Face: face, Dot: fixed.P(0, 11)}
+	d.DrawString(s)
+	return mask
+}
+
+// drawText draws s magnified k times (every font pixel a k×k square) with
+// its top-left corner at (x, y) of the RGBA pixels pix (stride 4·w, height h).
+func drawText(pix []byte, w, h, x, y int, s string, k int, c color.RGBA) {
+	mask := textMask(s)
+	mb := mask.Bounds()
+	for my := range mb.Dy() {
+		for mx := range mb.Dx() {
+			if mask.AlphaAt(mx, my).A < 128 {
+				continue
+			}
+			for dy := range k {
+				for dx := range k {
+					px, py := x+mx*k+dx, y+my*k+dy
+					if px < 0 || py < 0 || px >= w || py >= h {
+						continue
+					}
+					i := 4 * (py*w + px)
+					pix[i], pix[i+1], pix[i+2], pix[i+3] = c.R, c.G, c.B, 255
+				}
+			}
+		}
+	}
+}
+
+// LabelScale is the magnification of the "t = …" label of a w×h frame:
+// 1 up to 127 pixels, then one more for every 96 (2 at 192², 5 at 512²),
+// so the label keeps about the same share of the frame.
+func LabelScale(w, h int) int { return max(1, (min(w, h)+64)/96) }
+
+// LabelFrame draws "t = …" into the top-left corner of the w×h RGBA frame
+// pix: light text, magnified LabelScale times, on a dark box (the frame's
+// pixels there darkened to a quarter), legible over a picture or noise.
+func LabelFrame(pix []byte, w, h, t int) {
+	k := LabelScale(w, h)
+	label := "t = " + strconv.Itoa(t)
+	tw := font.MeasureString(basicfont.Face7x13, label).Ceil() * k
+	pad := 2 * k
+	bw, bh := min(tw+2*pad, w), min(13*k+pad, h)
+	for y := range bh {
+		for x := range bw {
+			i := 4 * (y*w + x)
+			pix[i], pix[i+1], pix[i+2] = pix[i]/4, pix[i+1]/4, pix[i+2]/4
+		}
+	}
+	drawText(pix, w, h, pad, pad/2, label, k, labelColor)
+}
+
+// StripLabelWidth is the width of the label "t = T" (the widest) in a
+// strip: 112 pixels for T = 1000.
+func StripLabelWidth(T int) int {
+	return font.MeasureString(basicfont.Face7x13, "t = "+strconv.Itoa(T)).Ceil() * stripScale
+}
 
 // Strip draws the snapshots x_t at FrameSteps(T, frames) left to right on
-// the page's background, each with "t = …" under it.
+// the page's background, each with "t = …" under it in 2× basicfont
+// (digits 20 px tall). Each snapshot has a cell as wide as the snapshot,
+// or as the widest label where snapshots are narrower (centred in it).
 func Strip(m *Movie, frames int) *image.RGBA {
 	steps := FrameSteps(m.T(), frames)
 	b := m.Bounds()
 	w, h := b.Dx(), b.Dy()
-	out := image.NewRGBA(image.Rect(0, 0, frames*w+(frames+1)*stripPad, h+2*stripPad+stripLabelH))
+	cell := max(w, StripLabelWidth(m.T()))
+	out := image.NewRGBA(image.Rect(0, 0, frames*cell+(frames+1)*stripPad, h+2*stripPad+stripLabelH))
 	draw.Draw(out, out.Bounds(), image.NewUniform(stripBackground), image.Point{}, draw.Src)
-	d := font.Drawer{Dst: out, Src: image.NewUniform(color.RGBA{0xf1, 0xf3, 0xf7, 0xff}), Face: basicfont.Face7x13}
+	ow, oh := out.Bounds().Dx(), out.Bounds().Dy()
 	for k, t := range steps {
-		x := stripPad + k*(w+stripPad)
+		cx := stripPad + k*(cell+stripPad)
+		x := cx + (cell-w)/2
 		draw.Draw(out, image.Rect(x, stripPad, x+w, stripPad+h), m.Image(t), image.Point{}, draw.Src)
 		label := "t = " + strconv.Itoa(t)
-		lw := font.MeasureString(d.Face, label).Ceil()
-		d.Dot = fixed.P(x+max((w-lw)/2, 0), stripPad+h+stripLabelH-2)
-		d.DrawString(label)
+		lw := font.MeasureString(basicfont.Face7x13, label).Ceil() * stripScale
+		drawText(out.Pix, ow, oh, cx+(cell-lw)/2, stripPad+h+4, label, stripScale, labelColor)
 	}
 	return out
 }

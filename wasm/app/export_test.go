@@ -345,14 +345,16 @@ func TestGIFEncoderSteps(t *testing.T) {
 }
 
 func TestStrip(t *testing.T) {
-	m, x0 := lessonMovie(t, app.Checkerboard(40), 40, app.Markov, 5)
+	// 128-pixel snapshots: the labels (2× basicfont, "t = 1000" is 112
+	// pixels wide) fit under them; 32 pixels of label line.
+	m, x0 := lessonMovie(t, app.Checkerboard(128), 128, app.Markov, 5)
 	img := app.Strip(m, 4)
-	if w, h := img.Bounds().Dx(), img.Bounds().Dy(); w != 4*40+5*8 || h != 40+2*8+16 {
+	if w, h := img.Bounds().Dx(), img.Bounds().Dy(); w != 4*128+5*8 || h != 128+2*8+32 {
 		t.Fatalf("strip is %dx%d", w, h)
 	}
 	for k, step := range []int{0, 333, 667, 1000} {
 		want := m.Image(step)
-		x := 8 + k*48
+		x := 8 + k*136
 		for y := range x0.H {
 			for xx := range x0.W {
 				if img.RGBAAt(x+xx, 8+y) != want.RGBAAt(xx, y) {
@@ -364,8 +366,8 @@ func TestStrip(t *testing.T) {
 	// Labels: some light pixels under each snapshot.
 	for k := range 4 {
 		light := 0
-		for y := 48; y < 72; y++ {
-			for x := 8 + k*48; x < 48+k*48; x++ {
+		for y := 136; y < 168; y++ {
+			for x := 8 + k*136; x < 136+k*136; x++ {
 				if img.RGBAAt(x, y).R > 200 {
 					light++
 				}

@@ -431,7 +431,9 @@ func TestExports(t *testing.T) {
 
 	// GIF.
 	var progress []float64
-	data := blobBytes(t, ctx, `(window.progress = [], ddpm.exportGIF({frames: 12, fps: 10, size: 64, onProgress: (p) => progress.push(p)}))`)
+	// The first export's look (252 colours, no label, evenly in t): the
+	// defaults are now 64 colours with t written in the corner.
+	data := blobBytes(t, ctx, `(window.progress = [], ddpm.exportGIF({frames: 12, fps: 10, size: 64, colors: 252, label: false, spacing: 't', onProgress: (p) => progress.push(p)}))`)
 	evalJSON(t, ctx, `window.progress`, &progress)
 	g, err := gif.DecodeAll(bytes.NewReader(data))
 	if err != nil {
@@ -503,7 +505,9 @@ func TestExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := strip.Bounds(); b.Dx() != 5*64+6*8 || b.Dy() != 64+16+16 {
+	// Cells as wide as the widest label ("t = 1000" in 2× type, 112 px)
+	// where the snapshots are narrower; a 32 px label line.
+	if b := strip.Bounds(); b.Dx() != 5*112+6*8 || b.Dy() != 64+16+32 {
 		t.Errorf("strip is %v", b)
 	}
 
