@@ -35,7 +35,7 @@
       pathLoad: 'Load a teacher\'s path (JSON)',
       pathBuiltin: 'Back to the built-in path',
       pathLoaded: (n, name) => `A path of ${n} stops from ${name}: press “Start the lesson” or L.`,
-      pathBuiltinNow: 'The built-in path (10 stops).',
+      pathBuiltinNow: (n) => `The built-in path (${n} stops).`,
       pathOrigin: (origin, got) => `path: must be a file on this page's origin (${origin}), got ${got}`,
       pathFetch: (url, why) => `path: could not load ${url} (${why})`,
       pathNotText: 'path: the file is not text',
@@ -50,7 +50,7 @@
       pathLoad: '수업 순서 파일 불러오기 (JSON)',
       pathBuiltin: '기본 수업 순서로',
       pathLoaded: (n, name) => `${name}에서 ${n}단계 순서를 불러왔습니다: “수업 시작” 또는 L을 누르세요.`,
-      pathBuiltinNow: '기본 수업 순서 (10단계).',
+      pathBuiltinNow: (n) => `기본 수업 순서 (${n}단계).`,
       pathOrigin: (origin, got) => `경로: 이 페이지와 같은 출처(${origin})의 파일이어야 합니다 (받은 값: ${got})`,
       pathFetch: (url, why) => `경로: ${url}을(를) 불러올 수 없습니다 (${why})`,
       pathNotText: '경로: 파일이 텍스트가 아닙니다',
@@ -307,7 +307,7 @@
     tour.use(null);
     pathBuiltin.hidden = true;
     pathStatus.classList.remove('path-error');
-    pathStatus.textContent = w('pathBuiltinNow');
+    pathStatus.textContent = w('pathBuiltinNow')(tour.count());
   });
 
   // ?path=… names a file on the page's own origin; any other is refused
