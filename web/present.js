@@ -177,8 +177,12 @@
     const i = tour.index();
     count.textContent = w('presentCount')(i + 1, tour.count()) + (info && info.name ? ` · ${info.name}` : '');
     sentence.textContent = info ? info.text : '';
+    // A button that becomes disabled would drop the focus to the page.
+    const had = document.activeElement;
     prev.disabled = i <= 0;
     next.disabled = i >= tour.count() - 1;
+    if (had === next && next.disabled) prev.focus();
+    else if (had === prev && prev.disabled) next.focus();
     const chart = info ? info.chart : 'none';
     const target = chart === 'residual' ? residual : tour.chartElement(chart);
     placeChart(target || null);
@@ -193,8 +197,8 @@
     const s = frame.state, r = frame.readout;
     numbers.replaceChildren(
       el('span', {}, 't = ', el('b', {}, `${s.t} / ${s.T}`)),
-      el('span', {}, '√ᾱ', el('sub', {}, 't'), ' = ', el('b', {}, fmt(r.sqrtAlphaBar, 4))),
-      el('span', {}, '√(1−ᾱ', el('sub', {}, 't'), ') = ', el('b', {}, fmt(r.sqrtOneMinusAlphaBar, 4))));
+      el('span', {}, '√ᾱ_t = ', el('b', {}, fmt(r.sqrtAlphaBar, 4))),
+      el('span', {}, '√(1−ᾱ_t) = ', el('b', {}, fmt(r.sqrtOneMinusAlphaBar, 4))));
     if (root.dataset.chart === 'residual') drawResidual(s);
   });
 

@@ -224,7 +224,7 @@ func TestPresentationMode(t *testing.T) {
 		if v.Chart != st.chart || (st.t >= 0 && s.Step != st.t) || s.Playing {
 			t.Errorf("%s: stop %d shows chart %q at t = %d (playing %v), want %q at t = %d", st.what, st.stop, v.Chart, s.Step, s.Playing, st.chart, st.t)
 		}
-		if !strings.Contains(v.Numbers, fmt.Sprintf("t = %d / 1000", s.Step)) || !strings.Contains(v.Numbers, "√ᾱt =") {
+		if !strings.Contains(v.Numbers, fmt.Sprintf("t = %d / 1000", s.Step)) || !strings.Contains(v.Numbers, "√ᾱ_t =") {
 			t.Errorf("%s: the numbers say %q at t = %d", st.what, v.Numbers, s.Step)
 		}
 	}
