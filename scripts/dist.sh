@@ -9,6 +9,7 @@
 #   dist/web/dissolve.HASH.wasm      the build, named by the first 16 hex digits
 #                                    of its SHA-256 (cache it forever)
 #   dist/web/images/                 the built-in pictures
+#   dist/web/lessons/example.json    an example teacher's path (?path=web/lessons/example.json)
 #   dist/web/examples/host.html      an example blog post driving an embedded demo
 #                                    through postMessage
 #   *.gz, *.br                       precompressed siblings of the text files and
@@ -29,7 +30,7 @@ GO="$GO" bash scripts/build.sh
 
 tmp="$DIST.tmp"
 rm -rf "$tmp"
-mkdir -p "$tmp/web/images" "$tmp/web/examples"
+mkdir -p "$tmp/web/images" "$tmp/web/examples" "$tmp/web/lessons"
 trap 'rm -rf "$tmp"' EXIT
 
 cp index.html "$tmp/"
@@ -38,6 +39,7 @@ for f in web/*.js web/*.css web/*.svg web/stage.html; do
 done
 cp web/images/* "$tmp/web/images/"
 cp web/examples/* "$tmp/web/examples/"
+cp web/lessons/* "$tmp/web/lessons/"
 
 hash=$("$SHA256SUM" web/dissolve.wasm | cut -c1-16)
 wasm="dissolve.$hash.wasm"

@@ -28,7 +28,12 @@
       explainHeading: 'What you are looking at',
       explain1: 'An image is a vector of 3·H·W numbers in [−1, 1]. Each step of the forward process shrinks it a little and adds a little Gaussian noise: x_t = √α_t x_{t−1} + √(1−α_t) ε. After t steps the two add up to x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε, where ᾱ_t = α₁α₂…α_t.',
       explain2: 'With the lesson\'s schedule (β from 0.0001 to 0.02, T = 1000), ᾱ_T ≈ 0.0000404: x_T is close to N(0, I), but √ᾱ_T ≈ 0.00635 of the picture is still there.',
-      keys: 'Keys: Space play/pause · ←/→ one step (Shift: ten) · F fullscreen · Home/End t = 0 / T while the picture has the focus.',
+      lede2: 'Over the picture: the step t, and √ᾱ_t, how much of the picture is left (1 at t = 0, 0.006 at t = T).',
+      startLesson: 'Start the lesson',
+      stillAlt: 'x₀, the picture before any noise',
+      loadingStill: 'Loading…',
+      loadingSize: (mb) => `Loading (${mb} MB)…`,
+      keys: 'Keys: Space play/pause · ←/→ one step (Shift: ten) · F fullscreen · Home/End t = 0 / T while the picture has the focus · L presentation mode (←/→, Page Up/Down or a swipe walk the stops; Esc leaves).',
       footer: 'Runs entirely in your browser: Go compiled to WebAssembly, drawn with Ebiten. Nothing you upload leaves your device.',
       images: { astronaut: 'astronaut (photo)', cat: 'cat (photo)', coffee: 'coffee (photo)', tiny: 'tiny 32×32 (like CIFAR-10)', gradient: 'gradient', checkerboard: 'checkerboard', text: 'text', upload: 'your picture' },
       stats: (s, name) => `${name}: mean ${fmt(s.mean, 3)} · std ${fmt(s.std, 3)} · min ${fmt(s.min, 3)} · max ${fmt(s.max, 3)} · KS distance to N(0,1) ${fmt(s.ks, 3)}`,
@@ -57,7 +62,12 @@
       explainHeading: '지금 보고 있는 것',
       explain1: '이미지는 [−1, 1] 범위의 숫자 3·H·W개로 이루어진 벡터입니다. 순방향 과정의 한 단계는 이미지를 조금 줄이고 가우시안 노이즈를 조금 더합니다: x_t = √α_t x_{t−1} + √(1−α_t) ε. t 단계를 거치면 x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε 이고, ᾱ_t = α₁α₂…α_t 입니다.',
       explain2: '강의의 스케줄(β는 0.0001에서 0.02까지, T = 1000)에서 ᾱ_T ≈ 0.0000404 입니다: x_T는 N(0, I)에 가깝지만, 그림의 √ᾱ_T ≈ 0.00635 만큼은 아직 남아 있습니다.',
-      keys: '키: Space 재생/일시정지 · ←/→ 한 단계 (Shift: 열 단계) · F 전체 화면 · 그림에 포커스가 있을 때 Home/End t = 0 / T.',
+      lede2: '그림 위에: 단계 t와, 그림이 얼마나 남았는지를 나타내는 √ᾱ_t (t = 0에서 1, t = T에서 0.006).',
+      startLesson: '수업 시작',
+      stillAlt: 'x₀, 노이즈를 더하기 전의 그림',
+      loadingStill: '불러오는 중…',
+      loadingSize: (mb) => `불러오는 중 (${mb} MB)…`,
+      keys: '키: Space 재생/일시정지 · ←/→ 한 단계 (Shift: 열 단계) · F 전체 화면 · 그림에 포커스가 있을 때 Home/End t = 0 / T · L 발표 모드 (←/→, Page Up/Down 또는 밀기로 단계 이동, Esc로 나가기).',
       footer: '모두 브라우저에서 실행됩니다: WebAssembly로 컴파일한 Go, Ebiten으로 그립니다. 올린 그림은 기기 밖으로 나가지 않습니다.',
       images: { astronaut: '우주비행사 (사진)', cat: '고양이 (사진)', coffee: '커피 (사진)', tiny: '작은 32×32 (CIFAR-10처럼)', gradient: '그라데이션', checkerboard: '체커보드', text: '글자', upload: '내 그림' },
       stats: (s, name) => `${name}: 평균 ${fmt(s.mean, 3)} · 표준편차 ${fmt(s.std, 3)} · 최소 ${fmt(s.min, 3)} · 최대 ${fmt(s.max, 3)} · N(0,1)과의 KS 거리 ${fmt(s.ks, 3)}`,
@@ -98,6 +108,8 @@
     }
     for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', w(el.dataset.i18nAria));
     for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = w(el.dataset.i18nTitle);
+    for (const el of document.querySelectorAll('[data-i18n-alt]')) el.alt = w(el.dataset.i18nAlt);
+    showLoadingSize();
     $('lang').value = lang;
     fillImages();
     lastPlaying = null; // relabel the play button
@@ -199,6 +211,8 @@
     coreReady(c) {
       if (core) return;
       core = c;
+      // The still picture and the loading note give way to the canvas.
+      $('stage-box').classList.add('live');
       for (const msg of c.startErrors || []) showError(`${w('urlProblem')}: ${msg}`);
       const s = call('getState');
       lang = s.lang;
@@ -286,6 +300,9 @@
     $('r-signal').textContent = fmt(r.sqrtAlphaBar, 4);
     $('r-noise').textContent = fmt(r.sqrtOneMinusAlphaBar, 4);
     $('r-snr').textContent = fmt(r.snr, 3);
+    // The badge over the picture: t and how much of the picture is left.
+    $('badge-t').textContent = String(s.t);
+    $('badge-signal').textContent = fmt(r.sqrtAlphaBar, 3);
     if (lastPlaying !== s.playing) {
       lastPlaying = s.playing;
       $('play').textContent = s.playing ? w('pause') : w('play');
@@ -358,9 +375,12 @@
   function updateURL() {
     if (!core) return;
     const params = new URLSearchParams(location.search);
-    const keep = params.get('embed');
     let q = call('query');
-    if (keep !== null) q = `embed=${encodeURIComponent(keep)}&${q}`;
+    // The page's own parameters (embed, a teacher's path) stay.
+    for (const name of ['path', 'embed']) {
+      const keep = params.get(name);
+      if (keep !== null) q = `${name}=${encodeURIComponent(keep)}&${q}`;
+    }
     try { history.replaceState(null, '', `${location.pathname}?${q}`); } catch (e) { /* sandboxed */ }
   }
 
@@ -485,7 +505,8 @@
   }
 
   function fullscreen() {
-    const box = $('stage-box');
+    // In presentation mode the whole window goes full screen, else the picture.
+    const box = presenting() ? document.documentElement : $('stage-box');
     if (document.fullscreenElement) document.exitFullscreen();
     else if (box.requestFullscreen) box.requestFullscreen().catch((e) => showError(e.message));
   }
@@ -506,6 +527,8 @@
   // teacher's path, web/instruments.js, says when); otherwise the page
   // scrolls as any page does.
   let lessonRunning = () => false;
+  let presentationKey = () => false;
+  let presenting = () => false;
   function pageKeysBound() {
     return stageHasFocus() || lessonRunning();
   }
@@ -517,6 +540,8 @@
     // Controls keep their own keys (typing a number, moving a slider, pressing a button).
     if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || (tag === 'BUTTON' && (e.key === ' ' || e.key === 'Enter'))) return;
     if (!core) return;
+    // Presentation mode (web/present.js) takes the arrows for its stops.
+    if (presentationKey(e)) return;
     const s = call('getState');
     switch (e.key) {
       case ' ': togglePlay(); break;
@@ -546,11 +571,15 @@
     isReady: () => core !== null,
     on(kind, fn) { listeners[kind].push(fn); },
     translateErrors(fn) { translateError = fn; },
+    translate: (msg) => translateError(msg),
     stageHasFocus,
     pageKeysBound,
     // lessonRunning(fn): fn() says whether the lesson is running (it binds
     // Page Up/Down and Home/End, see pageKeysBound).
     lessonRunning(fn) { lessonRunning = fn; },
+    // presentation({key, active}): key(e) says whether presentation mode
+    // takes a key from the page's own bindings; active() whether it runs.
+    presentation(p) { presentationKey = p.key; presenting = p.active; },
     // paneLabel(fn): fn(kind, state) names a pane for the line under the readouts.
     paneLabel(fn) { paneLabel = fn; },
     extendAPI(members) {
@@ -560,6 +589,15 @@
       }
     },
   };
+
+  // The note over the still picture says how much is being downloaded: the
+  // wasm's Content-Length as web/boot.js received it (the compressed size
+  // when the server sends it compressed), in MB.
+  function showLoadingSize() {
+    const n = window.dissolveWasmBytes;
+    $('stage-loading').textContent = n > 0 ? w('loadingSize')((n / 1e6).toFixed(1)) : w('loadingStill');
+  }
+  document.addEventListener('dissolve:wasm-size', showLoadingSize);
 
   function start() {
     const params = new URLSearchParams(location.search);

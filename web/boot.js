@@ -11,5 +11,16 @@
   if (!meta || !WebAssembly.compileStreaming) return;
   // A failure here is not an error: the stage loads the wasm itself and
   // reports what goes wrong then.
-  window.dissolveWasmModule = WebAssembly.compileStreaming(fetch(meta.content)).catch(() => null);
+  const response = fetch(meta.content);
+  // The size on the wire, for the page's "Loading (N MB)…" (web/app.js):
+  // the Content-Length of the response, which is the compressed size when
+  // the server sends the precompressed file.
+  response.then((r) => {
+    const n = Number(r.headers.get('Content-Length'));
+    if (r.ok && n > 0) {
+      window.dissolveWasmBytes = n;
+      document.dispatchEvent(new Event('dissolve:wasm-size'));
+    }
+  }, () => {});
+  window.dissolveWasmModule = WebAssembly.compileStreaming(response).catch(() => null);
 })();

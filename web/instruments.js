@@ -78,10 +78,13 @@
       tourKeys: 'Keys: N next stop · P previous stop; once the lesson runs, Page Down and Page Up too, until Esc ends it.',
       tourOf: (i, n, name) => `Stop ${i} of ${n}: ${name}`,
       tourStart: 'Press “Next stop” to walk through the lesson.',
+      tourOfCustom: (i, n) => `Stop ${i} of ${n}`,
       stops: {
         t0: ['t = 0', 'x₀ is the picture itself: ᾱ₀ = 1, no noise yet. Its numbers are far from N(0, 1) (see the KS distance).'],
+        alphabar: ['ᾱ_t, the lesson\'s figure', 'ᾱ_t = α₁α₂…α_t is how much of the picture\'s variance is left at t: it falls from 1 at t = 0 to ᾱ_T ≈ 0.00004 at t = T.'],
         cross: ['where signal = noise', 'Here ᾱ_t = ½: √ᾱ_t = √(1−ᾱ_t) ≈ 0.707, the picture and the noise weigh the same.'],
         tT: ['t = T', 'ᾱ_T is tiny but not 0: x_T is close to N(0, I), but √ᾱ_T of the picture is still there.'],
+        residual: ['close to N(0, I), but not exactly', 'x_T still holds √ᾱ_T·x₀ (√ᾱ_T ≈ 0.00635): invisible as it is, but magnified it is plainly the picture. x_T is close to N(0, I), not exactly N(0, I).'],
         modes: ['closed form against Markov chain', 'One ε at once, or fresh ε at every step: different pixels, the same distribution (compare the std and the histograms).'],
         wrong: ['the wrong sum', 'Adding Aε₁ + Bε₂ adds variances (A² + B²); writing (A + B)ε adds the coefficients and the noise grows far too large.'],
         norm: ['one-shot normalisation', 'z-scoring x₀ gives mean 0 and std 1 as x_T does, but its histogram is still the picture\'s, not a Gaussian (KS), and the picture is still plainly there.'],
@@ -142,10 +145,13 @@
       tourKeys: '키: N 다음 단계 · P 이전 단계. 수업이 시작되면 Esc로 끝낼 때까지 Page Down과 Page Up도 됩니다.',
       tourOf: (i, n, name) => `${n}단계 중 ${i}: ${name}`,
       tourStart: '“다음 단계”를 눌러 강의를 따라가 보세요.',
+      tourOfCustom: (i, n) => `${n}단계 중 ${i}`,
       stops: {
         t0: ['t = 0', 'x₀는 그림 그 자체입니다: ᾱ₀ = 1, 아직 노이즈가 없습니다. 숫자들은 N(0, 1)과 거리가 멉니다 (KS 거리).'],
+        alphabar: ['ᾱ_t, 강의의 그래프', 'ᾱ_t = α₁α₂…α_t 는 t에서 그림의 분산이 얼마나 남았는지입니다: t = 0에서 1, t = T에서 ᾱ_T ≈ 0.00004 까지 떨어집니다.'],
         cross: ['신호 = 노이즈인 곳', '여기서 ᾱ_t = ½: √ᾱ_t = √(1−ᾱ_t) ≈ 0.707, 그림과 노이즈의 무게가 같습니다.'],
         tT: ['t = T', 'ᾱ_T는 아주 작지만 0은 아닙니다: x_T는 N(0, I)에 가깝지만, 그림의 √ᾱ_T 만큼은 아직 남아 있습니다.'],
+        residual: ['N(0, I)에 가깝지만 같지는 않다', 'x_T에는 아직 √ᾱ_T·x₀ (√ᾱ_T ≈ 0.00635)가 들어 있습니다: 그대로는 보이지 않지만, 확대하면 분명히 그 그림입니다. x_T는 N(0, I)에 가깝지만 정확히 N(0, I)는 아닙니다.'],
         modes: ['닫힌 형태 대 마르코프 체인', '한 번에 ε 하나, 또는 매 단계 새 ε: 픽셀은 다르지만 분포는 같습니다 (표준편차와 히스토그램을 비교하세요).'],
         wrong: ['잘못된 합', 'Aε₁ + Bε₂를 더하면 분산이 더해집니다 (A² + B²). (A + B)ε로 쓰면 계수가 더해져서 노이즈가 너무 커집니다.'],
         norm: ['한 번에 정규화', 'x₀를 표준화하면 x_T처럼 평균 0, 표준편차 1이 되지만, 히스토그램은 여전히 그림의 것이지 가우시안이 아니고 (KS), 그림도 그대로 보입니다.'],
@@ -183,6 +189,11 @@
     return a;
   }
   function koError(msg) {
+    // A teacher's path: "stop 2: …" and "path: …" (wasm/app/path.go).
+    let p = msg.match(/^stop (\d+): (.*)$/s);
+    if (p) return `${p[1]}단계: ${koError(p[2])}`;
+    p = msg.match(/^path: (.*)$/s);
+    if (p) return `경로: ${koError(p[1])}`;
     let m = msg.match(/^(.*?)(\b[\w]+) must be (.+), got (.*)$/s);
     if (m) return `${m[1]}${m[2]}: ${koAllowed(m[3])}이어야 합니다 (받은 값: ${m[4]})`;
     m = msg.match(/^(.*?)unknown (field|URL parameter) "([^"]*)"; the (?:fields|parameters) are (.*)$/s);
@@ -308,6 +319,16 @@
   const section = el('section', { class: 'instruments', id: 'instruments', 'aria-labelledby': 'inst-heading' },
     el('div', { class: 'inst-head' }, text('h2', 'instHeading', { id: 'inst-heading' }), onBox), body);
   document.querySelector('main.layout').after(section);
+
+  // The elements of the charts a stop can show (wasm/app/path.go's Charts;
+  // "residual" is web/present.js's own).
+  function chartElements() {
+    return {
+      alphabar: $('plot-alphabar').closest('figure'), coef: $('plot-coef').closest('figure'),
+      beta: $('plot-beta').closest('figure'), logsnr: $('plot-logsnr').closest('figure'),
+      histogram: histSvg, spectrum: specSvg, strip, formulas,
+    };
+  }
 
   // ---- Plot geometry --------------------------------------------------------
   const G = { x0: 62, x1: 466, y0: 14, y1: 250 }; // plot area in viewBox units
@@ -759,16 +780,40 @@
   }
 
   // ---- Teacher's path ------------------------------------------------------------------------
+  // Each stop sets a state and names the one chart presentation mode shows
+  // with it (web/present.js; the names are wasm/app/path.go's Charts).
   const STOPS = [
-    { id: 't0', patch: () => ({ compare: 'none', t: 0 }) },
-    { id: 'cross', patch: (s, st) => ({ compare: 'none', t: st.crossing === null ? Math.round(s.T / 2) : Math.round(st.crossing) }) },
-    { id: 'tT', patch: (s) => ({ compare: 'none', t: s.T }) },
-    { id: 'modes', patch: (s) => ({ compare: 'modes', t: Math.round(s.T / 2) }) },
-    { id: 'wrong', patch: (s) => ({ compare: 'wrongsum', t: Math.round(s.T / 5) }) },
-    { id: 'norm', patch: (s) => ({ compare: 'normalise', t: s.T }) },
-    { id: 'schedules', patch: (s) => ({ compare: 'schedules', compareSchedule: s.schedule === 'cosine' ? 'linear' : 'cosine', t: Math.round(s.T / 2) }) },
-    { id: 'spectrum', patch: (s) => ({ compare: 'none', t: Math.round(s.T / 5) }) },
+    { id: 't0', chart: 'histogram', patch: () => ({ compare: 'none', t: 0 }) },
+    { id: 'alphabar', chart: 'alphabar', patch: (s) => ({ compare: 'none', t: Math.round(s.T / 4) }) },
+    { id: 'cross', chart: 'coef', patch: (s, st) => ({ compare: 'none', t: st.crossing === null ? Math.round(s.T / 2) : Math.round(st.crossing) }) },
+    { id: 'tT', chart: 'histogram', patch: (s) => ({ compare: 'none', t: s.T }) },
+    { id: 'residual', chart: 'residual', patch: (s) => ({ compare: 'none', t: s.T }) },
+    { id: 'modes', chart: 'histogram', patch: (s) => ({ compare: 'modes', t: Math.round(s.T / 2) }) },
+    { id: 'wrong', chart: 'histogram', patch: (s) => ({ compare: 'wrongsum', t: Math.round(s.T / 5) }) },
+    { id: 'norm', chart: 'histogram', patch: (s) => ({ compare: 'normalise', t: s.T }) },
+    { id: 'schedules', chart: 'alphabar', patch: (s) => ({ compare: 'schedules', compareSchedule: s.schedule === 'cosine' ? 'linear' : 'cosine', t: Math.round(s.T / 2) }) },
+    { id: 'spectrum', chart: 'spectrum', patch: (s) => ({ compare: 'none', t: Math.round(s.T / 5) }) },
   ];
+  // A teacher's own path (web/present.js loads it; Go validated it):
+  // [{state, text: {en, ko}, chart}], or null for the built-in one. Going
+  // to its stop i applies the patches of stops 1..i in one, so that a stop
+  // shows the same wherever the walk comes from.
+  let custom = null;
+  const pathLength = () => (custom ? custom.length : STOPS.length);
+  function stopPatch(i) {
+    if (!custom) return STOPS[i].patch(page.call('getState'), page.call('stats'));
+    return Object.assign({}, ...custom.slice(0, i + 1).map((c) => c.state));
+  }
+  function stopInfo(i) {
+    if (i < 0) return null;
+    if (custom) {
+      const c = custom[i];
+      return { name: '', text: c.text[page.lang()] || c.text.en, chart: c.chart };
+    }
+    const [name, text] = w('stops')[STOPS[i].id];
+    return { name, text, chart: STOPS[i].chart, id: STOPS[i].id };
+  }
+  const tourListeners = [];
   let stop = -1;
   // The lesson runs from the first stop until Escape: while it runs, Page
   // Up/Down walk the stops and Home/End set t wherever the focus is (a
@@ -780,26 +825,49 @@
   function goStop(i) {
     if (!page.isReady()) return;
     lesson = true;
-    stop = Math.min(STOPS.length - 1, Math.max(0, i));
-    const s = page.call('getState');
-    const st = page.call('stats');
-    if (page.tryPatch(Object.assign({ playing: false }, STOPS[stop].patch(s, st)))) {
-      if (STOPS[stop].id === 'spectrum') specSvg.scrollIntoView({ block: 'nearest' });
+    stop = Math.min(pathLength() - 1, Math.max(0, i));
+    if (page.tryPatch(Object.assign({ playing: false }, stopPatch(stop)))) {
+      const presenting = document.documentElement.classList.contains('presenting');
+      if (!custom && STOPS[stop].id === 'spectrum' && !presenting) specSvg.scrollIntoView({ block: 'nearest' });
     }
     showStop();
   }
   function showStop() {
-    if (stop < 0) {
+    const info = stopInfo(stop);
+    if (!info) {
       tourName.textContent = w('tourStart');
       tourText.textContent = '';
     } else {
-      const [name, sentence] = w('stops')[STOPS[stop].id];
-      tourName.textContent = w('tourOf')(stop + 1, STOPS.length, name);
-      tourText.textContent = sentence;
+      tourName.textContent = custom ? w('tourOfCustom')(stop + 1, pathLength()) : w('tourOf')(stop + 1, pathLength(), info.name);
+      tourText.textContent = info.text;
     }
     tourPrev.disabled = stop <= 0;
-    tourNext.disabled = stop >= STOPS.length - 1;
+    tourNext.disabled = stop >= pathLength() - 1;
+    for (const fn of tourListeners) {
+      try { fn(); } catch (e) { page.showError(String(e.message || e)); }
+    }
   }
+  // The teacher's path, for presentation mode (web/present.js).
+  page.tour = {
+    count: pathLength,
+    index: () => stop,
+    info: () => stopInfo(stop),
+    go: goStop,
+    next: () => goStop(stop + 1),
+    prev: () => goStop(stop - 1),
+    // use(stops): walk a teacher's own path (validated by Go), from before
+    // its first stop; use(null): the built-in path again.
+    use(stops) { custom = stops; stop = -1; showStop(); },
+    custom: () => custom !== null,
+    onChange(fn) { tourListeners.push(fn); },
+    // The lesson runs (binds Page Up/Down and Home/End) while set.
+    setLesson(on) { lesson = on; },
+    lesson: () => lesson,
+    chartElement: (name) => chartElements()[name] || null,
+    enableInstruments() {
+      if (!enabled) onBox.querySelector('input').click();
+    },
+  };
   tourNext.addEventListener('click', () => goStop(stop + 1));
   tourPrev.addEventListener('click', () => goStop(stop - 1));
   function onKey(e) {
@@ -811,7 +879,7 @@
     if (paging && !page.pageKeysBound()) return;
     if (e.key === 'n' || e.key === 'N' || e.key === 'PageDown') goStop(stop + 1);
     else if (e.key === 'p' || e.key === 'P' || e.key === 'PageUp') goStop(stop - 1);
-    else if (e.key === 'Escape' && lesson) lesson = false;
+    else if (e.key === 'Escape' && lesson) lesson = false; // presentation mode leaves too (web/present.js)
     else return;
     e.preventDefault();
   }

@@ -14,7 +14,8 @@ import (
 //
 //	?schedule=cosine&T=500&t=250&mode=markov&play=0&seed=7&image=tiny&size=256&lang=ko
 //
-// Parameters the page does not own (embed, and anything a host adds) are
+// Parameters the page does not own (embed, path: a teacher's path that
+// web/present.js loads, and anything a host adds) are
 // left to the JavaScript side and ignored here.
 var queryNames = map[string]string{
 	"t": "t", "T": "T", "schedule": "schedule", "betaStart": "betaStart",
@@ -25,7 +26,7 @@ var queryNames = map[string]string{
 }
 
 // Passive parameters belong to the page's JavaScript, not to the state.
-var passiveParams = map[string]bool{"embed": true}
+var passiveParams = map[string]bool{"embed": true, "path": true}
 
 // ParseQuery reads the state parameters of a URL query string. Each
 // invalid parameter becomes one error (naming it and its allowed values)
@@ -48,7 +49,7 @@ func ParseQuery(query string) (Patch, []error) {
 		}
 		name, ok := queryNames[k]
 		if !ok {
-			errs = append(errs, fmt.Errorf("unknown URL parameter %q; the parameters are t, T, schedule, betaStart, betaEnd, zeroTerminalSNR, mode, play, speed, seed, image, size, lang, compare, compareSchedule, embed", clip(k)))
+			errs = append(errs, fmt.Errorf("unknown URL parameter %q; the parameters are t, T, schedule, betaStart, betaEnd, zeroTerminalSNR, mode, play, speed, seed, image, size, lang, compare, compareSchedule, embed, path", clip(k)))
 			continue
 		}
 		v := values[k][len(values[k])-1]

@@ -8,7 +8,7 @@ import (
 )
 
 func TestParseQueryKeepsTheValidParameters(t *testing.T) {
-	p, errs := app.ParseQuery("?schedule=cosine&T=500&t=250&mode=markov&play=0&seed=7&image=tiny&size=64&lang=ko&embed=1")
+	p, errs := app.ParseQuery("?schedule=cosine&T=500&t=250&mode=markov&play=0&seed=7&image=tiny&size=64&lang=ko&embed=1&path=lessons%2Fmy.json")
 	if len(errs) != 0 {
 		t.Fatalf("errors: %v", errs)
 	}

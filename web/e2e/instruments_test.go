@@ -388,8 +388,10 @@ func TestTeacherStops(t *testing.T) {
 		name    string
 	}{
 		{app.CompareNone, 0, "t = 0"},
+		{app.CompareNone, 250, "ᾱ_t, the lesson's figure"},
 		{app.CompareNone, int(math.Round(float64(st.Crossing))), "where signal = noise"},
 		{app.CompareNone, 1000, "t = T"},
+		{app.CompareNone, 1000, "close to N(0, I), but not exactly"},
 		{app.CompareModes, 500, "closed form against Markov chain"},
 		{app.CompareWrongSum, 200, "the wrong sum"},
 		{app.CompareNormalise, 1000, "one-shot normalisation"},
@@ -418,7 +420,7 @@ func TestTeacherStops(t *testing.T) {
 		if !strings.Contains(name, fmt.Sprintf("Stop %d of %d: %s", i+1, len(want), w.name)) || textOf(t, ctx, "#tour-text") == "" {
 			t.Errorf("stop %d: %q / %q", i+1, name, textOf(t, ctx, "#tour-text"))
 		}
-		if i == 1 {
+		if i == 2 {
 			screenshot(t, ctx, "inst-tour-crossing")
 		}
 	}
@@ -488,7 +490,7 @@ func waitWithin(t *testing.T, ctx context.Context, d time.Duration, cond string)
 func TestPausedComparisonsShowEveryPane(t *testing.T) {
 	ctx, base := openPage(t, "?play=0")
 	instrumentsReady(t, ctx)
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 5; i++ { // to the stop before the first comparison
 		if err := chromedp.Do(ctx, chromedp.Click("#tour-next")); err != nil {
 			t.Fatal(err)
 		}

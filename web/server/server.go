@@ -137,6 +137,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if enc, sib, si := h.precompressed(name, info, r.Header.Get("Accept-Encoding"), hdr); enc != "" {
 		hdr.Set("Content-Encoding", enc)
 		serveName, serveInfo = sib, si
+		// http.ServeContent sends no Content-Length with a Content-Encoding;
+		// the page reads it to say how much it is loading (web/boot.js).
+		// A range of the encoded bytes is ServeContent's to size.
+		if r.Header.Get("Range") == "" {
+			hdr.Set("Content-Length", strconv.FormatInt(si.Size(), 10))
+		}
 	}
 	// The ETag names the exact bytes sent (file, size, modification time to
 	// the nanosecond), so a rebuild within the same second is not answered

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -135,6 +136,11 @@ func TestHandler(t *testing.T) {
 			}
 			if got := res.Header.Get("Vary") == "Accept-Encoding"; got != tc.wantVary {
 				t.Errorf("Vary = %q, want Accept-Encoding: %v", res.Header.Get("Vary"), tc.wantVary)
+			}
+			// The size on the wire is known before the body (web/boot.js's
+			// "Loading (N MB)…"), for a precompressed file too.
+			if tc.wantStatus == 200 && method == http.MethodGet && res.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+				t.Errorf("Content-Length = %q for a body of %d bytes", res.Header.Get("Content-Length"), len(body))
 			}
 			if tc.wantBody != "" && string(body) != tc.wantBody {
 				t.Errorf("body = %q, want %q", body, tc.wantBody)

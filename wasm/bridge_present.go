@@ -1,0 +1,47 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"syscall/js"
+
+	"dissolve/wasm/app"
+)
+
+// Presentation mode's core functions (web/present.js):
+//
+//	validatePath(json) → {stops: []app.PathStop}, or {error, field, stop}:
+//	                     a teacher's path checked with setState's
+//	                     validation from the current state (app.ParsePath);
+//	                     nothing is applied
+//	residual()         → app.ResidualView: x_T, √ᾱ_T·x_0 and that magnified
+func init() {
+	extensions = append(extensions, func(b *bridge, core js.Value) {
+		b.export(core, "validatePath", func(args []js.Value) (any, error) {
+			if len(args) < 1 || args[0].Type() != js.TypeString {
+				return nil, errors.New("validatePath takes the path's JSON text")
+			}
+			stops, err := app.ParsePath([]byte(args[0].String()), b.game.eng.State(), b.lib)
+			if err != nil {
+				var pe *app.PathError
+				if errors.As(err, &pe) {
+					return pathError{Error: err.Error(), Field: pe.Field, Stop: pe.Stop}, nil
+				}
+				return nil, err
+			}
+			return map[string]any{"stops": stops}, nil
+		})
+		b.export(core, "residual", func(args []js.Value) (any, error) {
+			return b.game.eng.Residual(), nil
+		})
+	})
+}
+
+// pathError is validatePath's answer to a faulty path: the message, the
+// field and the stop (from 1; 0 for the file as a whole).
+type pathError struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+	Stop  int    `json:"stop"`
+}
