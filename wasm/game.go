@@ -5,7 +5,6 @@ package main
 import (
 	"fmt"
 	"image/color"
-	"math"
 	"sync"
 	"time"
 
