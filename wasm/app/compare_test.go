@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"math"
+	"slices"
 	"testing"
 
 	"dissolve/diffusion"
@@ -89,22 +90,10 @@ func TestPaneKinds(t *testing.T) {
 	for _, tc := range tests {
 		s := app.Default()
 		s.Compare, s.Mode = tc.compare, tc.mode
-		if got := s.PaneKinds(); !equalStrings(got, tc.want) {
+		if got := s.PaneKinds(); !slices.Equal(got, tc.want) {
 			t.Errorf("%s/%s: %v, want %v", tc.compare, tc.mode, got, tc.want)
 		}
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestPaneLayout(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image/gif"
 	"math"
+	"slices"
 	"testing"
 
 	"dissolve/diffusion"
@@ -118,24 +119,12 @@ func TestFrameStepsLogSNRZeroTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := app.FrameStepsLogSNR(s, 6); !equalInts(got, []int{0, 1, 2, 3, 4, 5}) {
+	if got := app.FrameStepsLogSNR(s, 6); !slices.Equal(got, []int{0, 1, 2, 3, 4, 5}) {
 		t.Errorf("T = 5, 6 frames: %v", got)
 	}
-	if got, want := app.FrameStepsLogSNR(s, 8), app.FrameSteps(5, 8); !equalInts(got, want) {
+	if got, want := app.FrameStepsLogSNR(s, 8), app.FrameSteps(5, 8); !slices.Equal(got, want) {
 		t.Errorf("T = 5, 8 frames: %v, want FrameSteps %v", got, want)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestGIFLogSNRAndLabel: a GIF with spacing "logsnr" and labels shows the
