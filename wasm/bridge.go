@@ -160,16 +160,7 @@ func (b *bridge) export(core js.Value, name string, fn func(args []js.Value) (an
 }
 
 func errorReply(err error) reply {
-	r := reply{Error: err.Error()}
-	var fe *app.FieldError
-	var pe *diffusion.ParamError
-	switch {
-	case errors.As(err, &fe):
-		r.Field = fe.Field
-	case errors.As(err, &pe):
-		r.Field = pe.Field
-	}
-	return r
+	return reply{Error: err.Error(), Field: app.ErrorField(err)}
 }
 
 func mustJSON(v any) string {

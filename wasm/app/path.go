@@ -85,16 +85,7 @@ func ParsePath(data []byte, base State, images ImageSet) ([]PathStop, error) {
 	for i, r := range raw {
 		stop, next, err := parseStop(r, cur, images)
 		if err != nil {
-			pe := &PathError{Stop: i + 1, Err: err}
-			var fe *FieldError
-			var de *diffusion.ParamError
-			switch {
-			case errors.As(err, &fe):
-				pe.Field = fe.Field
-			case errors.As(err, &de):
-				pe.Field = de.Field
-			}
-			return nil, pe
+			return nil, &PathError{Stop: i + 1, Err: err, Field: ErrorField(err)}
 		}
 		stops[i] = stop
 		cur = next
@@ -179,4 +170,19 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// ErrorField returns the public name of the state field an error of
+// Apply, ParsePatchJSON or the schedule's validation is about, or "" when
+// it names none.
+func ErrorField(err error) string {
+	var fe *FieldError
+	var de *diffusion.ParamError
+	switch {
+	case errors.As(err, &fe):
+		return fe.Field
+	case errors.As(err, &de):
+		return de.Field
+	}
+	return ""
 }
