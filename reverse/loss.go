@@ -39,7 +39,7 @@ type LossEstimate struct {
 // differences between denoisers are measured on the same x_t.
 func LossStream(t, k int) uint64 { return 5<<32 + uint64(t)<<20 + uint64(k) }
 
-// LossDraws evaluates the per-draw losses at step t on m images of set
+// lossDraws evaluates the per-draw losses at step t on m images of set
 // (image k·N/m for draw k, all N if m ≥ N), with ε from Noise{seed}. For each
 // draw it calls f with x_0, x̂_0 and returns the values f gives.
 func lossDraws(s *diffusion.Schedule, den Denoiser, set *Dataset, t, m int, seed uint64,

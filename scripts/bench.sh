@@ -76,31 +76,24 @@ if { ! have_numpy || ! have_openblas; } && [ "$(id -u)" = 0 ] && command -v "$AP
 	"$APT_GET" update >&2
 	DEBIAN_FRONTEND=noninteractive "$APT_GET" install -y python3-numpy libopenblas0-pthread >&2
 fi
-if [ ! -f "$NUMPY_BENCH" ]; then
-	echo "bench: NumPy reference $NUMPY_BENCH not found (shared/ is expected beside the clone; set NUMPY_BENCH)" >&2
-	failed+=("NumPy reference")
-	: >"$out/numpy.txt"
-else
-	if have_numpy; then
-		# The reference runs with the machine's default OpenBLAS tuning.
-		stage "NumPy reference" "$out/numpy.txt" \
-			env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "$NUMPY_BENCH"
+# numpy_stage NAME FILE SCRIPT: runs a NumPy reference with the machine's
+# default OpenBLAS tuning, or notes why it cannot.
+numpy_stage() {
+	local name=$1 file=$2 script=$3
+	if [ ! -f "$script" ]; then
+		echo "bench: $name $script not found (shared/ is expected beside the clone)" >&2
+	elif ! have_numpy; then
+		echo "bench: $PYTHON cannot import numpy; install it with: sudo apt-get install -y python3-numpy libopenblas0-pthread (or set PYTHON)" >&2
 	else
-		echo "bench: $PYTHON cannot import numpy; install it with: sudo apt-get install -y python3-numpy (or set PYTHON)" >&2
-		failed+=("NumPy reference")
-		: >"$out/numpy.txt"
+		stage "$name" "$file" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "$script"
+		return
 	fi
-fi
-
-if [ -f "$NUMPY_REVERSE" ] && have_numpy; then
-	have_openblas || echo "bench: warning: no OpenBLAS; the NumPy reverse reference runs on the slow reference BLAS" >&2
-	stage "NumPy reverse reference" "$out/numpy-reverse.txt" \
-		env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "$NUMPY_REVERSE"
-else
-	echo "bench: NumPy reverse reference $NUMPY_REVERSE not run (missing file or numpy)" >&2
-	failed+=("NumPy reverse reference")
-	: >"$out/numpy-reverse.txt"
-fi
+	failed+=("$name")
+	: >"$file"
+}
+numpy_stage "NumPy reference" "$out/numpy.txt" "$NUMPY_BENCH"
+have_openblas || echo "bench: warning: no OpenBLAS; the NumPy references run on the slow reference BLAS" >&2
+numpy_stage "NumPy reverse reference" "$out/numpy-reverse.txt" "$NUMPY_REVERSE"
 
 chromium=$(bash scripts/install-chromium.sh)
 stage "browser figures" "$out/browser.txt" \
