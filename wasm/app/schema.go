@@ -45,7 +45,8 @@ type Field struct {
 	// Word is the {kind} word of its messages (see Words).
 	Word string `json:"-"`
 	// Min..Max bound integer and number fields (open ends for the betas);
-	// MaxField names the field whose value is the maximum (t ≤ T).
+	// MaxField names what the maximum is when it depends on the state
+	// (t ≤ T; datasetSize ≤ the size of the data set), and maxOf gives it.
 	Min, Max         float64 `json:"-"`
 	MinOpen, MaxOpen bool    `json:"-"`
 	MaxField         string  `json:"-"`
@@ -64,6 +65,7 @@ type Field struct {
 	Doc, DefaultDoc string `json:"-"`
 
 	options func(images ImageSet) []string
+	maxOf   func(s State, images ImageSet) float64 // the maximum, when MaxField names it
 	get     func(s *State) any
 	set     func(s *State, v any)
 }
@@ -72,7 +74,7 @@ type Field struct {
 // field means adding it to State, here, and to the message tables if it
 // brings a new code; docs/architecture.md walks through it.
 var Schema = []Field{
-	{Name: "t", Query: "t", Kind: KindInteger, Word: "integer", Min: 0, MaxField: "T", Step: 1,
+	{Name: "t", Query: "t", Kind: KindInteger, Word: "integer", Min: 0, MaxField: "T", Step: 1, maxOf: maxT,
 		Doc: "time step shown",
 		get: func(s *State) any { return s.Step },
 		set: func(s *State, v any) { s.Step = v.(int) }},
@@ -138,7 +140,54 @@ var Schema = []Field{
 		Doc:  "the second schedule of `compare=schedules`",
 		get:  func(s *State) any { return s.CompareSchedule },
 		set:  func(s *State, v any) { s.CompareSchedule = v.(string) }},
+
+	// The reverse process (reverse_state.go).
+	{Name: "direction", Query: "direction", Kind: KindEnum, Options: []string{string(Forward), string(Reverse)}, OmitDefault: true,
+		Doc: "`forward`: the picture dissolves into noise; `reverse`: noise turns back into a picture",
+		get: func(s *State) any { return string(s.Direction) },
+		set: func(s *State, v any) { s.Direction = Direction(v.(string)) }},
+	{Name: "sampler", Query: "sampler", Kind: KindEnum, Options: []string{SamplerDDPM, SamplerDDIM}, OmitDefault: true,
+		When: &When{Field: "direction", In: []string{string(Reverse)}},
+		Doc:  "the reverse sampler: `ddpm` (every step, fresh noise) or `ddim` (fewer steps)",
+		get:  func(s *State) any { return s.Sampler },
+		set:  func(s *State, v any) { s.Sampler = v.(string) }},
+	{Name: "variance", Query: "variance", Kind: KindEnum, Options: []string{VarianceSmall, VarianceLarge}, OmitDefault: true,
+		When: &When{Field: "sampler", In: []string{SamplerDDPM}},
+		Doc:  "DDPM's noise per step: `small` (β̃_t) or `large` (β_t)",
+		get:  func(s *State) any { return s.Variance },
+		set:  func(s *State, v any) { s.Variance = v.(string) }},
+	{Name: "eta", Query: "eta", Kind: KindNumber, Word: "number", Min: 0, Max: 1, Step: 0.05, OmitDefault: true,
+		When: &When{Field: "sampler", In: []string{SamplerDDIM}},
+		Doc:  "DDIM's η: 0 is deterministic, 1 is as noisy as DDPM",
+		get:  func(s *State) any { return s.Eta },
+		set:  func(s *State, v any) { s.Eta = v.(float64) }},
+	{Name: "steps", Query: "steps", Kind: KindInteger, Word: "integer", Min: 1, MaxField: "T", Step: 1, maxOf: maxT, OmitDefault: true,
+		Presets: []float64{10, 20, 50, 100, 250, 1000},
+		When:    &When{Field: "sampler", In: []string{SamplerDDIM}},
+		Doc:     "DDIM's number of steps S",
+		get:     func(s *State) any { return s.Steps },
+		set:     func(s *State, v any) { s.Steps = v.(int) }},
+	{Name: "denoiser", Query: "denoiser", Kind: KindEnum, Options: []string{DenoiserIdeal, DenoiserLocal, DenoiserOracle}, OmitDefault: true,
+		When: &When{Field: "direction", In: []string{string(Reverse)}},
+		Doc:  "`ideal`: the best possible denoiser of the data set (it memorises); `local`: patch by patch (it creates); `oracle`: knows x_0",
+		get:  func(s *State) any { return s.Denoiser },
+		set:  func(s *State, v any) { s.Denoiser = v.(string) }},
+	{Name: "dataset", Query: "dataset", Kind: KindEnum, OmitDefault: true,
+		When:    &When{Field: "direction", In: []string{string(Reverse)}},
+		Doc:     "the training set: MNIST `digits`, the built-in `photos`, or `uploads` once a picture is uploaded",
+		options: datasetNames,
+		get:     func(s *State) any { return s.Dataset },
+		set:     func(s *State, v any) { s.Dataset = v.(string) }},
+	{Name: "datasetSize", Query: "datasetSize", Kind: KindInteger, Word: "integer", Min: 1, MaxField: "dataset", Step: 1, OmitDefault: true,
+		maxOf:   func(s State, images ImageSet) float64 { return float64(datasetSize(s.Dataset, images)) },
+		Presets: []float64{100, 1000, 10000},
+		When:    &When{Field: "direction", In: []string{string(Reverse)}},
+		Doc:     "how many training images (up to the data set's size: 10000 digits, 3 photos)",
+		get:     func(s *State) any { return s.DatasetSize },
+		set:     func(s *State, v any) { s.DatasetSize = v.(int) }},
 }
+
+func maxT(s State, _ ImageSet) float64 { return float64(s.T) }
 
 func compareNames() []string {
 	names := make([]string, len(Compares))
@@ -186,11 +235,11 @@ func (f Field) refusal(s State, images ImageSet, got string) *FieldError {
 	case KindInteger, KindNumber:
 		e := rangeError(f.Name, f.Word, f.Min, f.Max, got)
 		e.MinOpen, e.MaxOpen = f.MinOpen, f.MaxOpen
-		if f.MaxField != "" {
+		if f.maxOf != nil {
 			e.MaxField = f.MaxField
 			e.Max = nil
-			if mf, ok := FieldNamed(f.MaxField); ok && s.T > 0 {
-				e.Max = num(toFloat(mf.Get(s)))
+			if s.T > 0 { // nil while parsing, before the state is known
+				e.Max = num(f.maxOf(s, images))
 			}
 		}
 		return e
@@ -206,9 +255,8 @@ func (f Field) check(v any, s State, images ImageSet) error {
 	case KindInteger, KindNumber:
 		x := toFloat(v)
 		hi := f.Max
-		if f.MaxField != "" {
-			mf, _ := FieldNamed(f.MaxField)
-			hi = toFloat(mf.Get(s))
+		if f.maxOf != nil {
+			hi = f.maxOf(s, images)
 		}
 		lowOK := x > f.Min || (!f.MinOpen && x == f.Min)
 		highOK := x < hi || (!f.MaxOpen && x == hi)
@@ -394,13 +442,14 @@ func (noImages) Names() []string { return nil }
 // (and s unchanged). Every field is checked whatever the other fields say
 // (the betas under the cosine schedule too). Fields bounded by another
 // (t ≤ T) are checked after it; when T shrinks below the current t
-// without a new t, t is clamped to T: a consequence, not an error.
+// without a new t, t is clamped to T: a consequence, not an error (so are
+// DDIM's steps, and the data set's size when the data set changes).
 func (s State) Apply(p Patch, images ImageSet) (State, error) {
 	n := s
 	for pass := 0; pass < 2; pass++ { // unbounded fields first, then t
 		for _, f := range Schema {
 			v, ok := p[f.Name]
-			if !ok || (f.MaxField != "") != (pass == 1) {
+			if !ok || (f.maxOf != nil) != (pass == 1) {
 				continue
 			}
 			if err := f.check(v, n, images); err != nil {
@@ -418,8 +467,12 @@ func (s State) Apply(p Patch, images ImageSet) (State, error) {
 			}
 		}
 	}
-	if _, ok := p["t"]; !ok && n.Step > n.T {
-		n.Step = n.T
+	for _, f := range Schema { // t beyond a smaller T becomes T
+		if _, given := p[f.Name]; !given && f.maxOf != nil {
+			if hi := f.maxOf(n, images); toFloat(f.Get(n)) > hi {
+				f.set(&n, int(hi))
+			}
+		}
 	}
 	return n, nil
 }
@@ -449,7 +502,7 @@ func (s State) ApplyEach(p Patch, images ImageSet) (State, []error) {
 	for pass := 0; pass < 2; pass++ {
 		for _, f := range Schema {
 			v, ok := p[f.Name]
-			if !ok || (f.MaxField != "") != (pass == 1) {
+			if !ok || (f.maxOf != nil) != (pass == 1) {
 				continue
 			}
 			switch {
@@ -506,9 +559,8 @@ func (f Field) Describe(s State, images ImageSet) FieldDescription {
 		Default: f.Get(Default()), When: f.When, Codes: f.Codes(), Doc: f.Doc}
 	if f.Kind == KindInteger || f.Kind == KindNumber {
 		d.Min, d.Max = num(f.Min), num(f.Max)
-		if f.MaxField != "" {
-			mf, _ := FieldNamed(f.MaxField)
-			d.Max = num(toFloat(mf.Get(s)))
+		if f.maxOf != nil {
+			d.Max = num(f.maxOf(s, images))
 		}
 		if f.Step > 0 {
 			d.Step = num(f.Step)

@@ -1,6 +1,9 @@
 package app
 
-import "dissolve/diffusion"
+import (
+	"dissolve/dataset"
+	"dissolve/diffusion"
+)
 
 // Mode is how x_t is produced from x_0.
 type Mode string
@@ -51,6 +54,16 @@ type State struct {
 	Lang            string
 	Compare         Compare // side-by-side panes (compare.go)
 	CompareSchedule string  // the second schedule of Compare "schedules"
+
+	// The reverse process (reverse_state.go).
+	Direction   Direction
+	Sampler     string  // "ddpm" or "ddim"
+	Variance    string  // DDPM's σ_t²: "small" (β̃_t) or "large" (β_t)
+	Eta         float64 // DDIM's η in [0, 1]
+	Steps       int     // DDIM's S in 1..T
+	Denoiser    string  // "ideal", "local" or "oracle"
+	Dataset     string  // "digits", "photos" or "uploads"
+	DatasetSize int     // how many training images, 1..the data set's size
 }
 
 // Default is the lesson's configuration: linear β from 1e-4 to 0.02 over
@@ -73,6 +86,15 @@ func Default() State {
 
 		Compare:         CompareNone,
 		CompareSchedule: diffusion.Cosine,
+
+		Direction:   Forward,
+		Sampler:     SamplerDDIM,
+		Variance:    VarianceSmall,
+		Eta:         0,
+		Steps:       DefaultSteps,
+		Denoiser:    DenoiserIdeal,
+		Dataset:     DatasetDigits,
+		DatasetSize: dataset.PageTrainDigits,
 	}
 }
 
