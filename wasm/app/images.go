@@ -57,6 +57,9 @@ var Builtins = []Builtin{
 type Library struct {
 	// Files holds the bytes of the built-in pictures' files, by file name.
 	Files map[string][]byte
+	// Missing names the built-in files that did not load (a broken
+	// deployment): their pictures are left out of Names and refused.
+	Missing map[string]bool
 	// Upload is the visitor's picture, if any.
 	Upload image.Image
 }
@@ -91,15 +94,31 @@ func (l *Library) Has(name string) bool {
 	if name == UploadImage {
 		return l.Upload != nil
 	}
-	_, ok := findBuiltin(name)
-	return ok
+	b, ok := findBuiltin(name)
+	return ok && !l.Missing[b.File]
+}
+
+// Fallback returns name if it can be shown, or else the first built-in
+// picture that can (the synthetic ones need no file).
+func (l *Library) Fallback(name string) string {
+	if l.Has(name) {
+		return name
+	}
+	for _, b := range Builtins {
+		if l.Has(b.Name) {
+			return b.Name
+		}
+	}
+	return name
 }
 
 // Names lists the valid picture names.
 func (l *Library) Names() []string {
 	names := make([]string, 0, len(Builtins)+1)
 	for _, b := range Builtins {
-		names = append(names, b.Name)
+		if !l.Missing[b.File] {
+			names = append(names, b.Name)
+		}
 	}
 	if l.Upload != nil {
 		names = append(names, UploadImage)
