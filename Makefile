@@ -14,7 +14,7 @@ GOROOT := $(shell $(GO) env GOROOT)
 GOFMT ?= $(GOROOT)/bin/gofmt
 ADDR ?= 127.0.0.1:8080
 # Packages that must also pass under GOOS=js GOARCH=wasm in Node.
-WASM_TEST_PKGS ?= ./diffusion/... ./reverse/... ./wasm/app/... ./dataset/...
+WASM_TEST_PKGS ?= ./diffusion/... ./reverse/... ./wasm/app/... ./dataset/... ./wasm/worker/compute/...
 # Build tags of the browser-driven tests (web/e2e).
 BROWSER_TAGS := browser
 E2E_TIMEOUT ?= 20m
