@@ -83,4 +83,5 @@ dist:
 
 clean:
 	rm -f web/dissolve.wasm web/dissolve.wasm.gz web/dissolve.wasm.br web/.dissolve.wasm.* web/wasm_exec.js
+	rm -f web/worker.wasm web/worker.wasm.gz web/worker.wasm.br web/.worker.wasm.*
 	rm -rf web/e2e/out bench-out dist web/data

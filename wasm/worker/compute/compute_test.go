@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -395,6 +397,70 @@ func TestLoss(t *testing.T) {
 		c.edit(&b)
 		if _, err := e.Loss(b); field(err) != c.field {
 			t.Errorf("%s: error %v, want field %q", c.field, err, c.field)
+		}
+	}
+}
+
+// TestDo: requests as the worker receives them, JSON in, JSON and arrays
+// out, and every kind of bad request refused with the field named.
+func TestDo(t *testing.T) {
+	train, test := files(t)
+	e := compute.NewEngine()
+	if _, err := e.Do("load", []byte(`{"name":"train","size":200}`), train); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Do("load", []byte(`{"name":"test"}`), test); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Do("sample", []byte(`{"seed": 3, "steps": 10, "every": 5}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, _ := json.Marshal(r)
+	var got struct {
+		Width, Height, Planes int
+		Timesteps, Frames     []int
+		Nearest               compute.Match
+		N                     int
+	}
+	if err := json.Unmarshal(meta, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Width != 28 || got.Height != 28 || got.Planes != 1 || len(got.Timesteps) != 11 || !slices.Equal(got.Frames, []int{0, 5, 10}) || got.N != 200 {
+		t.Errorf("sample's JSON = %s", meta)
+	}
+	arr := compute.Arrays(r)
+	if xt, _ := arr["xt"].([]float32); len(xt) != 3*784 {
+		t.Errorf("xt has %d numbers, want 3 frames of 784", len(xt))
+	}
+	if _, ok := arr["final"].([]float32); !ok {
+		t.Errorf("arrays %v lack final", arr)
+	}
+	g, err := e.Do("grid", []byte(`{"seeds":[1,2],"steps":5}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pix, _ := compute.Arrays(g)["nearestPix"].([]uint8); len(pix) != 2*784 {
+		t.Errorf("grid nearestPix has %d bytes", len(pix))
+	}
+	for _, c := range []struct {
+		op, args, field, msg string
+	}{
+		{"paint", `{}`, "op", "op must be one of"},
+		{"sample", `{"seeed": 1}`, "seeed", `sample has no field "seeed"`},
+		{"sample", `{"steps": "ten"}`, "steps", "steps must be an integer, got a JSON string"},
+		{"sample", `{"eta": true}`, "eta", "eta must be a number"},
+		{"sample", `{"seed": -1}`, "seed", "seed must be an integer"},
+		{"sample", `{"seed": 4294967296}`, "seed", "seed must be an integer in 0..4294967295, got 4294967296"},
+		{"sample", `[1]`, "", "not a JSON object"},
+		{"sample", `{} {}`, "", "one JSON object"},
+		{"grid", `{"seeds": 5}`, "seeds", "seeds must be a list"},
+		{"loss", `{"ts": [0]}`, "ts", "ts must be steps in 1..1000 (T), got 0"},
+		{"sample", `{"denoiser": "best"}`, "denoiser", `denoiser must be one of ideal, local, oracle, got "best"`},
+	} {
+		_, err := e.Do(c.op, []byte(c.args), nil)
+		if err == nil || compute.ErrorField(err) != c.field || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s %s: error %v (field %q), want field %q and %q", c.op, c.args, err, compute.ErrorField(err), c.field, c.msg)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package compute
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 
 	"dissolve/dataset"
@@ -54,12 +53,23 @@ type SetInfo struct {
 	HasLabels bool   `json:"labels"`
 }
 
-var setName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+// validName says whether s is 1 to 32 letters, digits, '-' or '_'.
+func validName(s string) bool {
+	if len(s) < 1 || len(s) > 32 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // Load reads a subset file (dataset.ReadSubset) and keeps it as a.Name,
 // replacing a set of that name.
 func (e *Engine) Load(a LoadArgs, file []byte) (SetInfo, error) {
-	if !setName.MatchString(a.Name) {
+	if !validName(a.Name) {
 		return SetInfo{}, &diffusion.ParamError{Field: "name", Allowed: "1 to 32 letters, digits, '-' or '_'", Got: strconv.Quote(a.Name)}
 	}
 	d, err := dataset.ReadSubset(bytes.NewReader(file))

@@ -65,7 +65,9 @@ func matchOf(d *reverse.Dataset, x []float32) Match {
 // X0[k·D:(k+1)·D] the denoiser's x̂_0(x_t, t), the picture it sees in the
 // noise; at t = 0 that is x_0 itself.
 type SampleResult struct {
-	W, H, C int `json:"-"`
+	W int `json:"width"`
+	H int `json:"height"`
+	C int `json:"planes"`
 	// Timesteps are the steps visited, from x_T's to 0 (S + 1 of them).
 	Timesteps []int `json:"timesteps"`
 	Frames    []int `json:"frames"`
@@ -85,9 +87,6 @@ type SampleResult struct {
 func (r *SampleResult) Arrays() map[string]any {
 	return map[string]any{"xt": r.XT, "x0": r.X0, "final": r.Final}
 }
-
-// Size is the pictures' width, height and planes.
-func (r *SampleResult) Size() (w, h, c int) { return r.W, r.H, r.C }
 
 // watched is a denoiser that also records, at every call, the ideal
 // denoiser's effective N at that x_t (computing the ideal denoiser too when
@@ -163,7 +162,9 @@ func (e *Engine) Sample(a SampleArgs) (*SampleResult, error) {
 
 // GridResult is one x_0 per seed, in the seeds' order.
 type GridResult struct {
-	W, H, C int     `json:"-"`
+	W       int     `json:"width"`
+	H       int     `json:"height"`
+	C       int     `json:"planes"`
 	Nearest []Match `json:"nearest"`
 	N       int     `json:"n"`
 	// Final holds the samples (K·D float32), NearestPix their nearest
@@ -176,9 +177,6 @@ type GridResult struct {
 func (r *GridResult) Arrays() map[string]any {
 	return map[string]any{"final": r.Final, "nearestPix": r.NearestPix}
 }
-
-// Size is the pictures' width, height and planes.
-func (r *GridResult) Size() (w, h, c int) { return r.W, r.H, r.C }
 
 // Grid runs one reverse process per seed, as one batch.
 func (e *Engine) Grid(a GridArgs) (*GridResult, error) {
