@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +26,7 @@ import (
 // dissolve/wasm/worker/compute over the same web/data/mnist-train.bin.
 
 // nativeEngine is compute's engine natively, with web/data/mnist-train.bin
-// loaded as "train" (make build writes it).
+// and mnist-test.bin loaded as "train" and "test" (make build writes them).
 var native struct {
 	once sync.Once
 	e    *compute.Engine
@@ -35,13 +36,17 @@ var native struct {
 func nativeEngine(t testing.TB) *compute.Engine {
 	t.Helper()
 	native.once.Do(func() {
-		b, err := os.ReadFile(filepath.Join(repoRoot(t), "web", "data", "mnist-train.bin"))
-		if err != nil {
-			native.err = err
-			return
-		}
 		native.e = compute.NewEngine()
-		_, native.err = native.e.Load(compute.LoadArgs{Name: "train"}, b)
+		for _, name := range []string{"train", "test"} {
+			b, err := os.ReadFile(filepath.Join(repoRoot(t), "web", "data", "mnist-"+name+".bin"))
+			if err != nil {
+				native.err = err
+				return
+			}
+			if _, native.err = native.e.Load(compute.LoadArgs{Name: name}, b); native.err != nil {
+				return
+			}
+		}
 	})
 	if native.err != nil {
 		t.Fatalf("%v (run make build first)", native.err)
@@ -176,7 +181,7 @@ func TestWorkerSampleBits(t *testing.T) {
 
 // TestWorkerGrid: a 4×4 grid split over two workers holds, seed by seed,
 // the bits of the native Go grid, each sample with its nearest training
-// digit's bytes.
+// digit's bytes; and so does the loss per t.
 func TestWorkerGrid(t *testing.T) {
 	ctx, base := openWorkersPage(t, "index.html")
 	poolJS(t, ctx, 2)
@@ -211,6 +216,33 @@ func TestWorkerGrid(t *testing.T) {
 			t.Errorf("seed %d: nearest %+v, native %+v; want a copy", got.Seeds[k], m, want.Nearest[k])
 		}
 	}
+
+	// The loss per t, its steps split over the workers: the native numbers,
+	// and the ideal denoiser's training loss below its held-out loss.
+	var loss struct {
+		compute.LossResult
+		Parts int `json:"parts"`
+	}
+	lossArgs := map[string]any{"ts": []int{10, 100, 300, 700}, "m": 16, "seed": 3, "datasetSize": 2000}
+	evalJSON(t, ctx, `(async () => {
+		await pool.load({name: 'test', url: '/web/data/mnist-test.bin'});
+		return await pool.loss(`+jsonOf(lossArgs)+`);
+	})()`, &loss)
+	wantLoss, err := nativeEngine(t).Do("loss", []byte(jsonOf(lossArgs)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wl := wantLoss.(*compute.LossResult)
+	if loss.Parts != 2 || !slices.Equal(loss.Ts, wl.Ts) || !slices.Equal(loss.TrainMean, wl.TrainMean) || !slices.Equal(loss.TestMean, wl.TestMean) ||
+		!slices.Equal(loss.TrainStdErr, wl.TrainStdErr) || !slices.Equal(loss.TestStdErr, wl.TestStdErr) {
+		t.Errorf("pool.loss = %+v, native %+v", loss, *wl)
+	}
+	for i, ts := range loss.Ts {
+		if !(loss.TrainMean[i] < loss.TestMean[i]) {
+			t.Errorf("t=%d: training loss %v not below held-out %v", ts, loss.TrainMean[i], loss.TestMean[i])
+		}
+	}
+	t.Logf("ideal denoiser's L_simple, training vs held-out: t=%v %v vs %v", loss.Ts, loss.TrainMean, loss.TestMean)
 	assertClean(t, ctx, base)
 }
 

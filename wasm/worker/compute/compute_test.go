@@ -464,3 +464,14 @@ func TestDo(t *testing.T) {
 		}
 	}
 }
+
+// TestDoRecovers: a panic inside a request (here the zero Engine's nil map)
+// comes back as an error.
+func TestDoRecovers(t *testing.T) {
+	train, _ := files(t)
+	var e compute.Engine
+	_, err := e.Do("load", []byte(`{"name":"train"}`), train)
+	if err == nil || !strings.Contains(err.Error(), "internal error in load (recovered") {
+		t.Errorf("Do on a zero Engine: %v, want a recovered internal error", err)
+	}
+}

@@ -48,8 +48,14 @@ func Arrays(result any) map[string]any {
 // Do runs operation op with its JSON arguments args (absent fields take
 // the defaults: Defaults, DefaultGrid, DefaultLoss) and, for load, the
 // file's bytes. The result's JSON encoding is its numbers; Arrays(result)
-// its pictures.
-func (e *Engine) Do(op string, args, file []byte) (any, error) {
+// its pictures. A panic is recovered and returned as an error: a worker
+// keeps serving.
+func (e *Engine) Do(op string, args, file []byte) (result any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			result, err = nil, fmt.Errorf("internal error in %s (recovered; the worker goes on): %v", op, r)
+		}
+	}()
 	switch op {
 	case "load":
 		var a LoadArgs
