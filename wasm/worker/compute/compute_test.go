@@ -412,6 +412,10 @@ func TestDo(t *testing.T) {
 	if _, err := e.Do("load", []byte(`{"name":"test"}`), test); err != nil {
 		t.Fatal(err)
 	}
+	sets, err := e.Do("sets", nil, nil)
+	if b, _ := json.Marshal(sets); err != nil || !strings.HasPrefix(string(b), `[{"name":"test","n":200,`) || !strings.Contains(string(b), `},{"name":"train","n":200,"w":28,"h":28,"c":1,"labels":true}]`) {
+		t.Errorf("sets = %s, %v; want test and train, by name", b, err)
+	}
 	r, err := e.Do("sample", []byte(`{"seed": 3, "steps": 10, "every": 5}`), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,8 @@ package compute
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 
 	"dissolve/dataset"
@@ -102,11 +104,11 @@ func infoOf(name string, d *reverse.Dataset) SetInfo {
 	return SetInfo{Name: name, N: d.Len(), W: d.W, H: d.H, C: d.C, HasLabels: d.Labels != nil}
 }
 
-// Sets describes the loaded data sets.
+// Sets describes the loaded data sets, by name.
 func (e *Engine) Sets() []SetInfo {
-	var out []SetInfo
-	for name, d := range e.sets {
-		out = append(out, infoOf(name, d))
+	out := []SetInfo{}
+	for _, name := range slices.Sorted(maps.Keys(e.sets)) {
+		out = append(out, infoOf(name, e.sets[name]))
 	}
 	return out
 }
