@@ -16,7 +16,7 @@ GOROOT := $(shell $(GO) env GOROOT)
 GOFMT ?= $(GOROOT)/bin/gofmt
 ADDR ?= 127.0.0.1:8080
 # Packages that must also pass under GOOS=js GOARCH=wasm in Node.
-WASM_TEST_PKGS ?= ./diffusion/... ./reverse/... ./wasm/app/... ./dataset/...
+WASM_TEST_PKGS ?= ./diffusion/... ./reverse/... ./wasm/app/... ./dataset/... ./wasm/worker/compute/...
 # Build tags of the browser-driven tests (web/e2e).
 BROWSER_TAGS := browser
 E2E_TIMEOUT ?= 20m
@@ -92,4 +92,5 @@ dist:
 
 clean:
 	rm -f web/dissolve.wasm web/dissolve.wasm.gz web/dissolve.wasm.br web/.dissolve.wasm.* web/wasm_exec.js
+	rm -f web/worker.wasm web/worker.wasm.gz web/worker.wasm.br web/.worker.wasm.*
 	rm -rf web/e2e/out bench-out dist web/data
