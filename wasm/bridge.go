@@ -74,6 +74,12 @@ func (b *bridge) install(core js.Value) {
 		return b.game.eng.Table(), nil
 	})
 	b.export(core, "stats", func(args []js.Value) (any, error) {
+		if s := b.game.eng.State(); s.Direction == app.Reverse { // x_t of the run, its match (bridge_reverse.go)
+			if r := b.game.rev.run; r != nil && r.Key == s.ReverseKey() {
+				return r.Stats(s.Step), nil
+			}
+			return nil, errors.New("stats: the reverse run is still being computed (await ddpm.reverseReady())")
+		}
 		return b.game.eng.Stats(), nil
 	})
 	b.export(core, "liveStats", func(args []js.Value) (any, error) {

@@ -34,6 +34,7 @@ type Game struct {
 
 	img     *ebiten.Image // x_t at the processing size
 	cmp     compareView   // the panes of a comparison (game_panes.go)
+	rev     reverseView   // the reverse direction (game_reverse.go)
 	drawnOK bool          // the first frame has reached the screen
 	perf    perfLog
 
@@ -95,7 +96,7 @@ const aheadFrames = 6
 // still fits. Called with g.mu held.
 func (g *Game) prefetch(start time.Time) {
 	s := g.eng.State()
-	if s.Mode != app.Markov {
+	if s.Mode != app.Markov || s.Direction == app.Reverse {
 		return
 	}
 	var ahead []int
@@ -164,7 +165,7 @@ var background = color.RGBA{0x11, 0x13, 0x18, 0xff}
 // the canvas; DrawFinalScreen puts it there.
 func (g *Game) Draw(screen *ebiten.Image) {
 	defer g.recoverTo("draw")
-	if g.drawCompare(screen) {
+	if g.drawReverse(screen) || g.drawCompare(screen) {
 		return
 	}
 	g.mu.Lock()
@@ -198,6 +199,11 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.present(screen, changed, "single", []drawOp{{img: g.img, geo: geo, scale: scale}})
 
 	g.perf.record(start, kernel, changed)
+	g.firstFrame()
+}
+
+// firstFrame tells the page, once, that the first frame is on screen.
+func (g *Game) firstFrame() {
 	if !g.drawnOK {
 		g.drawnOK = true
 		if g.onFirstFrame != nil {

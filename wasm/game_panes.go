@@ -67,11 +67,6 @@ func (g *Game) drawCompare(screen *ebiten.Image) bool {
 	}
 	g.present(screen, changed, "panes", ops)
 	g.perf.record(start, kernel, changed)
-	if !g.drawnOK {
-		g.drawnOK = true
-		if g.onFirstFrame != nil {
-			g.onFirstFrame()
-		}
-	}
+	g.firstFrame()
 	return true
 }

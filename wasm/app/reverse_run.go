@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 
 	"dissolve/diffusion"
 )
@@ -124,4 +125,38 @@ func (r *ReverseRun) PaneRGBA(rgba []byte, kind string, t int) {
 		copy(rgb[c*len(pix):], pix)
 	}
 	diffusion.ToRGBA(rgba, rgb)
+}
+
+// ReverseStats is window.ddpm.stats() in the reverse direction: x_t at the
+// cursor (the frame the run had reached, at step Visited) against N(0, 1),
+// the ideal denoiser's effective N there (1/Σw²: how many training images
+// still matter; null at t = 0, where no denoiser is called), and the
+// sample's nearest training image with its novelty.
+type ReverseStats struct {
+	Step       int          `json:"t"`
+	Visited    int          `json:"visited"`
+	N          int          `json:"n"`
+	Mean       JSFloat      `json:"mean"`
+	Std        JSFloat      `json:"std"`
+	Min        JSFloat      `json:"min"`
+	Max        JSFloat      `json:"max"`
+	KS         JSFloat      `json:"ks"`
+	EffectiveN JSFloat      `json:"effectiveN"`
+	Nearest    ReverseMatch `json:"nearest"`
+	Novelty    JSFloat      `json:"novelty"`
+	Direction  Direction    `json:"direction"`
+}
+
+// Stats describes the run at cursor t.
+func (r *ReverseRun) Stats(t int) ReverseStats {
+	d := r.W * r.H * r.C
+	k := r.FrameAt(t)
+	s := diffusion.Summarize(r.XT[k*d : (k+1)*d])
+	eff := math.NaN()
+	if i := r.Frames[k]; i < len(r.EffectiveN) {
+		eff = r.EffectiveN[i]
+	}
+	return ReverseStats{Step: t, Visited: r.StepOf(k), N: s.N, Mean: JSFloat(s.Mean), Std: JSFloat(s.Std),
+		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS), EffectiveN: JSFloat(eff),
+		Nearest: r.Nearest, Novelty: JSFloat(r.Nearest.Novelty), Direction: Reverse}
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"math"
 	"testing"
 
 	"dissolve/wasm/app"
@@ -72,5 +73,18 @@ func TestReverseKey(t *testing.T) {
 		if c.ReverseKey() == a.ReverseKey() {
 			t.Errorf("the key misses a change: %+v", c)
 		}
+	}
+}
+
+func TestReverseRunStats(t *testing.T) {
+	r := testRun()
+	r.EffectiveN = []float64{9000, 3}
+	r.Nearest = app.ReverseMatch{Index: 4721, Label: 7, Distance: 0.001, Novelty: 0.01}
+	s := r.Stats(600)
+	if s.Visited != 1000 || s.EffectiveN != 9000 || s.Mean != 0 || s.N != 2 || s.Nearest.Index != 4721 || s.Novelty != 0.01 {
+		t.Errorf("stats at 600: %+v", s)
+	}
+	if s := r.Stats(0); s.Visited != 0 || !math.IsNaN(float64(s.EffectiveN)) {
+		t.Errorf("stats at 0: %+v", s)
 	}
 }
