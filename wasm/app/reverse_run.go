@@ -1,7 +1,9 @@
 package app
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
 
 	"dissolve/diffusion"
@@ -145,18 +147,34 @@ type ReverseStats struct {
 	Nearest    ReverseMatch `json:"nearest"`
 	Novelty    JSFloat      `json:"novelty"`
 	Direction  Direction    `json:"direction"`
+	// Checksum is FrameChecksum of x_t: the same settings and seed give
+	// the same bits, natively, in a worker and on the page.
+	Checksum string `json:"checksum"`
+}
+
+// FrameChecksum is the FNV-1a 64-bit hash of x's float32 bits
+// (little-endian), in hex.
+func FrameChecksum(x []float32) string {
+	h := fnv.New64a()
+	var b [4]byte
+	for _, v := range x {
+		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
+		h.Write(b[:])
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
 }
 
 // Stats describes the run at cursor t.
 func (r *ReverseRun) Stats(t int) ReverseStats {
 	d := r.W * r.H * r.C
 	k := r.FrameAt(t)
-	s := diffusion.Summarize(r.XT[k*d : (k+1)*d])
+	x := r.XT[k*d : (k+1)*d]
+	s := diffusion.Summarize(x)
 	eff := math.NaN()
 	if i := r.Frames[k]; i < len(r.EffectiveN) {
 		eff = r.EffectiveN[i]
 	}
 	return ReverseStats{Step: t, Visited: r.StepOf(k), N: s.N, Mean: JSFloat(s.Mean), Std: JSFloat(s.Std),
 		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS), EffectiveN: JSFloat(eff),
-		Nearest: r.Nearest, Novelty: JSFloat(r.Nearest.Novelty), Direction: Reverse}
+		Nearest: r.Nearest, Novelty: JSFloat(r.Nearest.Novelty), Direction: Reverse, Checksum: FrameChecksum(x)}
 }
