@@ -10,6 +10,8 @@ import (
 	"syscall/js"
 
 	"dissolve/wasm/app"
+	"dissolve/wasm/worker/compute"
+	"dissolve/wasm/worker/jsapi"
 )
 
 // The reverse direction's core functions. The run is computed by the page's
@@ -17,11 +19,22 @@ import (
 // drawn:
 //
 //	reverseKey()                          → the key of the run the state needs (app.State.ReverseKey)
+//	compute(op, argsJSON, bytes)          → the compute workers' requests (jsapi.Call), run here on
+//	                                        the main thread when no worker can start
 //	setReverseRun(metaJSON, xt, x0, near) → {}: shows the run; xt, x0 and near (or null) are
 //	                                        Uint8Arrays holding float32s (little-endian), meta is
 //	                                        {key, width, height, planes, timesteps, frames, effectiveN, nearest}
 func init() {
 	extensions = append(extensions, func(b *bridge, core js.Value) {
+		// compute answers with JavaScript objects (typed arrays), not JSON,
+		// and needs no lock: its engine is its own.
+		var engine *compute.Engine
+		core.Set("compute", js.FuncOf(func(_ js.Value, args []js.Value) any {
+			if engine == nil {
+				engine = compute.NewEngine()
+			}
+			return jsapi.Call(engine, args)
+		}))
 		b.export(core, "reverseKey", func(args []js.Value) (any, error) {
 			return b.game.eng.State().ReverseKey(), nil
 		})

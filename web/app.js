@@ -575,6 +575,12 @@
     lang: () => lang,
     showError,
     call: (name, ...args) => call(name, ...args),
+    // raw(name, …args): a core function that answers with JavaScript
+    // objects rather than JSON (compute).
+    raw(name, ...args) {
+      if (!core) throw new Error(w('notReady'));
+      return core[name](...args);
+    },
     tryPatch,
     isReady: () => core !== null,
     on(kind, fn) { listeners[kind].push(fn); },

@@ -9,6 +9,11 @@
 // data set, seed; not t): a change of t is instant, a change of the key
 // supersedes the run under way. window.ddpm.reverseReady() resolves once
 // the run for the current state is on the canvas.
+//
+// When no worker can start (no Worker, a policy that forbids them, the
+// worker's wasm missing), the same requests run in the stage's own core
+// (core.compute, the same Go code): slower, and on the main thread, but
+// the page still works.
 import { createPool } from './workers.js';
 
 const page = window.dissolvePage;
@@ -44,12 +49,40 @@ function status(text) {
 
 function getPool() {
   if (!pool) {
-    pool = createPool().then(async (p) => {
-      await p.load(DATA.digits);
-      return p;
-    });
+    pool = createPool()
+      .catch((e) => {
+        if (e.name !== 'WorkersUnavailable') throw e;
+        console.info(`reverse process on the main thread: ${e.message}`);
+        return mainThreadPool();
+      })
+      .then(async (p) => {
+        await p.load(DATA.digits);
+        return p;
+      });
   }
   return pool;
+}
+
+// mainThreadPool answers the pool's requests with the stage's core.
+function mainThreadPool() {
+  const run = (op, args, bytes) => {
+    const t0 = performance.now();
+    const out = page.raw('compute', op, JSON.stringify(args), bytes);
+    if (out.error !== undefined) throw Object.assign(new Error(out.error), { name: 'ComputeError', field: out.field || '' });
+    return Object.assign(JSON.parse(out.json), out.arrays, { ms: performance.now() - t0 });
+  };
+  return {
+    size: 0,
+    async load({ name, url }) {
+      const resp = await fetch(url);
+      if (!resp.ok) throw new Error(`cannot load ${url}: HTTP ${resp.status}`);
+      const win = $('stage').contentWindow;
+      return run('load', { name }, new win.Uint8Array(await resp.arrayBuffer()));
+    },
+    async sample(a) { return run('sample', a); },
+    async grid(a) { return run('grid', a); },
+    async loss(a) { return run('loss', a); },
+  };
 }
 
 // args turns the state into the workers' sample request.

@@ -85,3 +85,20 @@ func TestReverseFieldsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestReverseWithoutWorkers: when no worker can start (here the worker's
+// script is missing), the page computes the run on its main thread with
+// the same Go code: the same bits, only slower.
+func TestReverseWithoutWorkers(t *testing.T) {
+	base := brokenServer(t, func(p string) bool { return p == "/web/worker.js" })
+	ctx := newBrowser(t)
+	navigate(t, ctx, base+"/index.html?direction=reverse&play=0&t=0&seed=1&lang=en")
+	waitReady(t, ctx)
+	evalJSON(t, ctx, `ddpm.reverseReady().then(() => true)`, nil)
+	var s reverseStats
+	evalJSON(t, ctx, `ddpm.stats()`, &s)
+	native := nativeSample(t, map[string]any{"seed": 1, "every": 0})
+	if s.Checksum != app.FrameChecksum(native.Final) || s.Novelty >= 0.05 {
+		t.Errorf("on the main thread: %+v, want the native checksum %s", s, app.FrameChecksum(native.Final))
+	}
+}

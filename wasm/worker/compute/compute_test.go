@@ -286,6 +286,16 @@ func TestMemoriseAndCreate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, r := range []*compute.SampleResult{ideal, local} { // NearestX is the image at Nearest.Distance
+			var sum float64
+			for i, v := range r.NearestX {
+				d := float64(v) - float64(r.Final[i])
+				sum += d * d
+			}
+			if rms := math.Sqrt(sum / float64(len(r.Final))); len(r.NearestX) != len(r.Final) || math.Abs(rms-r.Nearest.Distance) > 1e-6 {
+				t.Errorf("seed %d: the nearest image lies at RMS %g, the match says %g", seed, rms, r.Nearest.Distance)
+			}
+		}
 		if ideal.Nearest.Novelty >= 0.05 || local.Nearest.Novelty <= 0.5 {
 			t.Errorf("seed %d: novelty %.3f (ideal) and %.3f (local), want < 0.05 and > 0.5", seed, ideal.Nearest.Novelty, local.Nearest.Novelty)
 		}

@@ -79,13 +79,15 @@ type SampleResult struct {
 	N       int   `json:"n"` // the subset's size
 
 	XT, X0, Final []float32 `json:"-"`
+	// NearestX is the nearest training image, as numbers in [−1, 1].
+	NearestX []float32 `json:"-"`
 }
 
 // Arrays are the result's pictures, for typed arrays: xt and x0 (the
 // frames, float32, planes one after the other as reverse.Dataset's), final
-// (x_0).
+// (x_0), nearestX (its nearest training image).
 func (r *SampleResult) Arrays() map[string]any {
-	return map[string]any{"xt": r.XT, "x0": r.X0, "final": r.Final}
+	return map[string]any{"xt": r.XT, "x0": r.X0, "final": r.Final, "nearestX": r.NearestX}
 }
 
 // watched is a denoiser that also records, at every call, the ideal
@@ -157,6 +159,7 @@ func (e *Engine) Sample(a SampleArgs) (*SampleResult, error) {
 	r.Final = x
 	r.EffectiveN = w.effN
 	r.Nearest = matchOf(m.d, x)
+	r.NearestX = m.d.Image(make([]float32, D), r.Nearest.Index)
 	return r, nil
 }
 
