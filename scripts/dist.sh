@@ -8,6 +8,11 @@
 #                                    names the wasm below
 #   dist/web/dissolve.HASH.wasm      the build, named by the first 16 hex digits
 #                                    of its SHA-256 (cache it forever)
+#   dist/web/worker.HASH.wasm        the compute workers' build (the reverse process),
+#                                    named the same way; index.html's
+#                                    <meta name="dissolve-worker-wasm"> names it
+#   dist/web/data/                   the MNIST digits the reverse process samples
+#                                    from (written by the build)
 #   dist/web/images/                 the built-in pictures
 #   dist/web/lessons/example.json    an example teacher's path (?path=web/lessons/example.json)
 #   dist/web/examples/host.html      an example blog post driving an embedded demo
@@ -30,7 +35,7 @@ GO="$GO" bash scripts/build.sh
 
 tmp="$DIST.tmp"
 rm -rf "$tmp"
-mkdir -p "$tmp/web/images" "$tmp/web/examples" "$tmp/web/lessons"
+mkdir -p "$tmp/web/images" "$tmp/web/examples" "$tmp/web/lessons" "$tmp/web/data"
 trap 'rm -rf "$tmp"' EXIT
 
 cp index.html "$tmp/"
@@ -40,6 +45,16 @@ done
 cp web/images/* "$tmp/web/images/"
 cp web/examples/* "$tmp/web/examples/"
 cp web/lessons/* "$tmp/web/lessons/"
+cp web/data/*.bin web/data/*.bin.gz web/data/*.bin.br "$tmp/web/data/"
+
+whash=$("$SHA256SUM" web/worker.wasm | cut -c1-16)
+worker="worker.$whash.wasm"
+cp web/worker.wasm "$tmp/web/$worker"
+sed -i "s|<meta name=\"dissolve-worker-wasm\" content=\"web/worker.wasm\">|<meta name=\"dissolve-worker-wasm\" content=\"web/$worker\">|" "$tmp/index.html"
+if ! grep -q "content=\"web/$worker\"" "$tmp/index.html"; then
+	echo "dist: index.html has no <meta name=\"dissolve-worker-wasm\" content=\"web/worker.wasm\"> to point at web/$worker" >&2
+	exit 1
+fi
 
 hash=$("$SHA256SUM" web/dissolve.wasm | cut -c1-16)
 wasm="dissolve.$hash.wasm"

@@ -49,7 +49,8 @@ function status(text) {
 
 function getPool() {
   if (!pool) {
-    pool = createPool()
+    const meta = document.querySelector('meta[name="dissolve-worker-wasm"]');
+    pool = createPool(meta ? { wasmURL: new URL(meta.content, document.baseURI) } : {})
       .catch((e) => {
         if (e.name !== 'WorkersUnavailable') throw e;
         console.info(`reverse process on the main thread: ${e.message}`);
