@@ -14,7 +14,7 @@
 // worker's wasm missing), the same requests run in the stage's own core
 // (core.compute, the same Go code): slower, and on the main thread, but
 // the page still works.
-import { createPool } from './workers.js';
+import { createPool, gridSeeds } from './workers.js';
 
 const page = window.dissolvePage;
 const $ = (id) => document.getElementById(id);
@@ -33,12 +33,26 @@ page.words({
     reverseReady: (ms, n) => `The way back: computed in ${ms} ms over ${n} training images.`,
     reverseFailed: 'The reverse run could not be computed',
     reverseNoData: (name) => `The data set "${name}" is not available yet.`,
+    gridTitle: 'Sixteen seeds at once',
+    gridRun: 'Sample 16 digits',
+    gridNearest: 'show the nearest training digit beside each',
+    gridSave: 'Save the grid as PNG',
+    gridAria: 'Sixteen samples of the reverse process',
+    gridComputing: 'Computing 16 samples…',
+    gridNote: (copies, median, ms) => `${copies} of 16 are copies of training digits (novelty below 0.05); median novelty ${median.toFixed(2)}; ${ms} ms.`,
   },
   ko: {
     reverseComputing: '노이즈에서 되돌아가는 길을 계산하는 중…',
     reverseReady: (ms, n) => `되돌아가는 길: 훈련 이미지 ${n}개로 ${ms} ms에 계산했습니다.`,
     reverseFailed: '역방향 과정을 계산하지 못했습니다',
     reverseNoData: (name) => `데이터 세트 "${name}"는 아직 쓸 수 없습니다.`,
+    gridTitle: '시드 16개를 한 번에',
+    gridRun: '숫자 16개 샘플링',
+    gridNearest: '각 샘플 옆에 가장 가까운 훈련 숫자 보이기',
+    gridSave: '격자를 PNG로 저장',
+    gridAria: '역방향 과정의 샘플 16개',
+    gridComputing: '샘플 16개를 계산하는 중…',
+    gridNote: (copies, median, ms) => `16개 중 ${copies}개가 훈련 숫자의 복사본입니다(새로움 0.05 미만). 새로움의 중앙값 ${median.toFixed(2)}, ${ms} ms.`,
   },
 });
 
@@ -81,7 +95,10 @@ function mainThreadPool() {
       return run('load', { name }, new win.Uint8Array(await resp.arrayBuffer()));
     },
     async sample(a) { return run('sample', a); },
-    async grid(a) { return run('grid', a); },
+    async grid(a) {
+      const { seed, ...rest } = a;
+      return run('grid', { ...rest, seeds: gridSeeds(a) });
+    },
     async loss(a) { return run('loss', a); },
   };
 }
@@ -132,11 +149,86 @@ async function compute(s, key) {
   }
 }
 
+// ---- The grid: 16 samples from 16 consecutive seeds ---------------------
+let grid = null; // the last grid: {width, height, nearest, finalRGBA, nearestRGBA}
+
+function drawGrid() {
+  const c = $('grid-canvas');
+  if (!grid) return;
+  const { width: w, height: h } = grid;
+  const pair = $('grid-nearest').checked;
+  const gap = 2; // between a sample and its nearest digit
+  const cellW = pair ? 2 * w + gap : w; // one sample, or a sample and its nearest digit
+  const sep = 6; // between cells
+  c.width = 4 * cellW + 3 * sep;
+  c.height = 4 * h + 3 * sep;
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, c.width, c.height);
+  const cell = w * h * 4;
+  for (let k = 0; k < 16; k++) {
+    const x = (k % 4) * (cellW + sep);
+    const y = Math.floor(k / 4) * (h + sep);
+    const put = (rgba, dc) => ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset + k * cell, cell), w, h), x + dc * (w + gap), y);
+    put(grid.finalRGBA, 0);
+    if (pair) put(grid.nearestRGBA, 1);
+  }
+}
+
+async function runGrid() {
+  const s = window.ddpm.getState();
+  if (s.direction !== 'reverse' || !DATA[s.dataset]) return null;
+  $('grid-note').textContent = page.w('gridComputing');
+  $('grid-run').disabled = true;
+  try {
+    const p = await getPool();
+    const { every, ...a } = args(s);
+    const g = await p.grid(a);
+    grid = g;
+    drawGrid();
+    const nov = g.nearest.map((m) => m.novelty).sort((x, y) => x - y);
+    const copies = nov.filter((v) => v < 0.05).length;
+    $('grid-note').textContent = page.w('gridNote')(copies, (nov[7] + nov[8]) / 2, Math.round(g.ms || 0));
+    $('grid-save').disabled = false;
+    return { nearest: g.nearest, seeds: Array.from({ length: 16 }, (_, i) => (s.seed + i) % 4294967296) };
+  } catch (e) {
+    if (e && e.name === 'Superseded') return null;
+    $('grid-note').textContent = `${page.w('reverseFailed')}: ${e.message || e}`;
+    throw e;
+  } finally {
+    $('grid-run').disabled = false;
+  }
+}
+
+// gridPNG: the grid at 4× (each pixel a 4×4 square), as a PNG Blob.
+function gridPNG() {
+  const src = $('grid-canvas');
+  const out = document.createElement('canvas');
+  out.width = src.width * 4;
+  out.height = src.height * 4;
+  const ctx = out.getContext('2d');
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(src, 0, 0, out.width, out.height);
+  return new Promise((resolve) => out.toBlob(resolve, 'image/png'));
+}
+
+$('grid-run').addEventListener('click', () => { runGrid().catch(() => {}); });
+$('grid-nearest').addEventListener('change', drawGrid);
+$('grid-save').addEventListener('click', async () => {
+  const blob = await gridPNG();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'dissolve-grid.png';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+});
+
 // check starts the run the state needs, if it is not on the canvas or
 // under way.
 function check(s) {
   const el = $('reverse-status');
   if (el) el.hidden = s.direction !== 'reverse';
+  $('reverse-grid').hidden = s.direction !== 'reverse';
   if (s.direction !== 'reverse') return;
   const key = page.call('reverseKey');
   if (key !== shownKey && key !== wantedKey) compute(s, key);
@@ -146,6 +238,12 @@ page.on('ready', check);
 page.on('frame', (f) => check(f.state));
 
 page.extendAPI({
+  // grid(): samples 16 consecutive seeds from the state's seed with the
+  // state's settings, draws them, and resolves to their seeds and
+  // nearest training images {index, label, distance, novelty}.
+  grid: runGrid,
+  // exportGridPNG(): the last grid as a PNG Blob.
+  exportGridPNG: gridPNG,
   // reverseReady() resolves once the run for the current state is drawn.
   reverseReady() {
     return new Promise((resolve, reject) => {

@@ -298,7 +298,8 @@ class Pool {
   /**
    * grid runs 16 reverse processes (args.seeds, or 16 seeds from args.seed)
    * split over the workers, and resolves to one result: final (K·D
-   * float32), nearestPix (K·D bytes), nearest (K matches), in seed order,
+   * float32), nearestPix (K·D bytes), finalRGBA and nearestRGBA (the same
+   * pictures as K·W·H RGBA pixels), nearest (K matches), in seed order,
    * with parts (how many requests) and partMs (each one's worker time).
    */
   async grid(args = {}, { key = 'grid', seedCount = 16 } = {}) {
@@ -313,6 +314,9 @@ class Pool {
       nearest: results.flatMap((r) => r.nearest),
       final: concat(results.map((r) => r.final)),
       nearestPix: concat(results.map((r) => r.nearestPix)),
+      finalRGBA: concat(results.map((r) => r.finalRGBA)),
+      nearestRGBA: concat(results.map((r) => r.nearestRGBA)),
+      ms: Math.max(...results.map((r) => r.ms || 0)),
       parts: results.length,
       partMs: results.map((r) => r.ms),
     };

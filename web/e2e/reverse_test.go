@@ -102,3 +102,37 @@ func TestReverseWithoutWorkers(t *testing.T) {
 		t.Errorf("on the main thread: %+v, want the native checksum %s", s, app.FrameChecksum(native.Final))
 	}
 }
+
+// TestReverseGrid: sixteen seeds at once in the workers; with the ideal
+// denoiser every one is a copy of a training digit; the nearest digits
+// show beside them on demand, and the grid saves as a PNG.
+func TestReverseGrid(t *testing.T) {
+	ctx, _ := openAt(t, "?direction=reverse&play=0&t=0&seed=3&datasetSize=1000&lang=en", false)
+	var g struct {
+		Nearest []struct {
+			Index   int     `json:"index"`
+			Novelty float64 `json:"novelty"`
+		} `json:"nearest"`
+		Width, Height int
+		PNG           int
+	}
+	evalJSON(t, ctx, `(async () => {
+		const g = await ddpm.grid();
+		document.getElementById('grid-nearest').click();
+		const c = document.getElementById('grid-canvas');
+		const png = await ddpm.exportGridPNG();
+		return {nearest: g.nearest, width: c.width, height: c.height, png: png.size};
+	})()`, &g)
+	if len(g.Nearest) != 16 {
+		t.Fatalf("%d samples", len(g.Nearest))
+	}
+	for k, m := range g.Nearest {
+		if m.Novelty >= 0.05 {
+			t.Errorf("sample %d: novelty %.3f, want a copy (nearest #%d)", k, m.Novelty, m.Index)
+		}
+	}
+	if g.Width != 4*(2*28+2)+3*6 || g.Height != 4*28+3*6 || g.PNG < 1000 {
+		t.Errorf("grid with the nearest digits: %d×%d, PNG %d bytes", g.Width, g.Height, g.PNG)
+	}
+	screenshot(t, ctx, "reverse-grid", "#reverse-grid")
+}

@@ -352,6 +352,22 @@ func TestGridIsSamples(t *testing.T) {
 		if !bytes.Equal(r.NearestPix[k*D:(k+1)*D], d.Bytes(s.Nearest.Index)) {
 			t.Errorf("seed %d: nearestPix is not training image #%d", seed, s.Nearest.Index)
 		}
+		// The RGBA pictures: a training image's bytes come back exactly, in
+		// grey; the sample's by the page's rule.
+		for i, b := range d.Bytes(s.Nearest.Index) {
+			if p := r.NearestRGBA[4*(k*D+i):][:4]; p[0] != b || p[1] != b || p[2] != b || p[3] != 255 {
+				t.Fatalf("seed %d: nearestRGBA pixel %d is %v, want grey %d", seed, i, p, b)
+			}
+		}
+		if len(r.FinalRGBA) != 4*len(r.Final) {
+			t.Fatalf("seed %d: finalRGBA has %d bytes for %d numbers", seed, len(r.FinalRGBA), len(r.Final))
+		}
+		for i, v := range s.Final { // grey, and the byte of v by the page's rule: ⌊v·127.5 + 128⌋ clipped
+			want := byte(min(max(math.Floor(float64(float32(v*127.5)+128)), 0), 255))
+			if p := r.FinalRGBA[4*(k*D+i):][:4]; p[0] != want || p[1] != want || p[2] != want {
+				t.Fatalf("seed %d: finalRGBA pixel %d is %v for %g, want %d", seed, i, p, v, want)
+			}
+		}
 	}
 	for _, c := range []struct {
 		field string

@@ -174,11 +174,30 @@ type GridResult struct {
 	// training images' bytes (K·D; byte b is b/127.5 − 1).
 	Final      []float32 `json:"-"`
 	NearestPix []uint8   `json:"-"`
+	// FinalRGBA and NearestRGBA are the same pictures as the page shows
+	// them, W·H RGBA pixels each (diffusion.ToRGBA), for a canvas.
+	FinalRGBA, NearestRGBA []uint8 `json:"-"`
 }
 
-// Arrays are final and nearestPix.
+// Arrays are final, nearestPix, finalRGBA and nearestRGBA.
 func (r *GridResult) Arrays() map[string]any {
-	return map[string]any{"final": r.Final, "nearestPix": r.NearestPix}
+	return map[string]any{"final": r.Final, "nearestPix": r.NearestPix, "finalRGBA": r.FinalRGBA, "nearestRGBA": r.NearestRGBA}
+}
+
+// rgba appends picture x (planes one after the other, 1 or 3 of them) to
+// dst as RGBA pixels, by the page's rule (diffusion.ToRGBA; one plane is
+// grey).
+func rgba(dst []uint8, x []float32, planes int) []uint8 {
+	rgb := x
+	if planes == 1 {
+		rgb = make([]float32, 3*len(x))
+		for c := range 3 {
+			copy(rgb[c*len(x):], x)
+		}
+	}
+	out := make([]uint8, 4*len(rgb)/3)
+	diffusion.ToRGBA(out, rgb)
+	return append(dst, out...)
 }
 
 // Grid runs one reverse process per seed, as one batch.
@@ -214,6 +233,8 @@ func (e *Engine) Grid(a GridArgs) (*GridResult, error) {
 		match := matchOf(m.d, x)
 		r.Nearest = append(r.Nearest, match)
 		copy(r.NearestPix[k*D:], m.d.Bytes(match.Index))
+		r.FinalRGBA = rgba(r.FinalRGBA, x, m.d.C)
+		r.NearestRGBA = rgba(r.NearestRGBA, m.d.Image(make([]float32, D), match.Index), m.d.C)
 	}
 	return r, nil
 }
