@@ -18,6 +18,9 @@ type Dataset struct {
 
 	n  int
 	sq []float64 // sq[n] = ‖X_n‖²
+	// parent is the set this one is the first n images of (Subset), whose
+	// sparse form it shares; nil for a set of its own.
+	parent *Dataset
 }
 
 // ByteValue maps a byte b to its number float32(b/127.5 − 1), rounded once
@@ -92,7 +95,11 @@ func (d *Dataset) Subset(n int) *Dataset {
 		return d
 	}
 	n = max(n, 1)
-	s := &Dataset{W: d.W, H: d.H, C: d.C, Pix: d.Pix[:n*d.Dim()], n: n, sq: d.sq[:n]}
+	root := d
+	if d.parent != nil {
+		root = d.parent
+	}
+	s := &Dataset{W: d.W, H: d.H, C: d.C, Pix: d.Pix[:n*d.Dim()], n: n, sq: d.sq[:n], parent: root}
 	if d.Labels != nil {
 		s.Labels = d.Labels[:n]
 	}

@@ -37,11 +37,17 @@ const maxSparseDim = MaxDim
 // range, so they need no bounds checks. Only the first D entries are used.
 type vec = [maxSparseDim]float64
 
-var sparseCache sync.Map // *Dataset → *sparse
+var sparseCache sync.Map // *Dataset → *sparse, for sets of their own
 
 // sparseOf returns d's sparse form, built on first use (safe for concurrent
-// use). D ≤ MaxDim holds for every Dataset.
+// use). D ≤ MaxDim holds for every Dataset. A subset (Dataset.Subset)
+// shares its parent's: the first n images' entries, with the parent's
+// background byte, so a slider over the subset's size costs no memory.
 func sparseOf(d *Dataset) *sparse {
+	if d.parent != nil {
+		p := sparseOf(d.parent)
+		return &sparse{bg: p.bg, delta: p.delta, off: p.off[:d.n+1], ent: p.ent[:p.off[d.n]]}
+	}
 	if v, ok := sparseCache.Load(d); ok {
 		return v.(*sparse)
 	}
