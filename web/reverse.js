@@ -20,7 +20,10 @@ const page = window.dissolvePage;
 const $ = (id) => document.getElementById(id);
 
 // The data sets the workers load, by the state's dataset name.
-const DATA = { digits: { name: 'train', url: 'web/data/mnist-train.bin' } };
+const DATA = {
+  digits: { name: 'train', url: 'web/data/mnist-train.bin' },
+  photos: { name: 'photos', url: 'web/data/photos.bin' },
+};
 
 let pool = null; // a Promise of the pool, made on the first reverse state
 let shownKey = ''; // the key of the run on the canvas
@@ -71,7 +74,7 @@ function getPool() {
         return mainThreadPool();
       })
       .then(async (p) => {
-        await p.load(DATA.digits);
+        await Promise.all(Object.values(DATA).map((d) => p.load(d)));
         return p;
       });
   }

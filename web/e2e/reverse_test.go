@@ -136,3 +136,20 @@ func TestReverseGrid(t *testing.T) {
 	}
 	screenshot(t, ctx, "reverse-grid", "#reverse-grid")
 }
+
+// TestReversePhotos: the built-in photographs as a data set of three. The
+// ideal denoiser returns one of them; the local one a collage of patches.
+func TestReversePhotos(t *testing.T) {
+	ctx, _ := openAt(t, "?direction=reverse&dataset=photos&play=0&t=0&seed=2&lang=en", false)
+	var ideal, local reverseStats
+	evalJSON(t, ctx, `(async () => { await ddpm.reverseReady(); return ddpm.stats(); })()`, &ideal)
+	if ideal.Novelty >= 0.05 || ideal.Nearest.Index < 0 || ideal.Nearest.Index > 2 {
+		t.Errorf("ideal over the photographs: %+v", ideal)
+	}
+	screenshot(t, ctx, "reverse-photos", "#stage-box")
+	evalJSON(t, ctx, `(async () => { ddpm.setState({denoiser: 'local', steps: 10}); await ddpm.reverseReady(); return ddpm.stats(); })()`, &local)
+	if local.Novelty <= 0.05 {
+		t.Errorf("local over the photographs: %+v", local)
+	}
+	screenshot(t, ctx, "reverse-photos-local", "#stage-box")
+}
