@@ -75,7 +75,7 @@ func (b *bridge) install(core js.Value) {
 	})
 	b.export(core, "stats", func(args []js.Value) (any, error) {
 		if s := b.game.eng.State(); s.Direction == app.Reverse { // x_t of the run, its match (bridge_reverse.go)
-			if r := b.game.rev.run; r != nil && r.Key == s.ReverseKey() {
+			if r := b.game.rev.run; r != nil && r.Key == b.lib.RunKey(s) {
 				return r.Stats(s.Step), nil
 			}
 			return nil, errors.New("stats: the reverse run is still being computed (await ddpm.reverseReady())")
@@ -124,6 +124,7 @@ func (b *bridge) install(core js.Value) {
 			b.game.mu.Lock()
 			prevUpload := b.lib.Upload
 			b.game.eng.SetUpload(img)
+			b.lib.UploadGen++
 			s := b.game.eng.State()
 			s.Image = app.UploadImage
 			err = b.game.eng.SetState(s)

@@ -18,7 +18,8 @@ import (
 // compute workers (web/workers.js, wasm/worker) and handed over here to be
 // drawn:
 //
-//	reverseKey()                          → the key of the run the state needs (app.State.ReverseKey)
+//	reverseKey()                          → the key of the run the state needs (app.Library.RunKey)
+//	uploadSubset()                        → the uploaded picture as a data set, base64 in JSON
 //	compute(op, argsJSON, bytes)          → the compute workers' requests (jsapi.Call), run here on
 //	                                        the main thread when no worker can start
 //	setReverseRun(metaJSON, xt, x0, near) → {}: shows the run; xt, x0 and near (or null) are
@@ -36,7 +37,16 @@ func init() {
 			return jsapi.Call(engine, args)
 		}))
 		b.export(core, "reverseKey", func(args []js.Value) (any, error) {
-			return b.game.eng.State().ReverseKey(), nil
+			return b.lib.RunKey(b.game.eng.State()), nil
+		})
+		// uploadSubset() → a Uint8Array: the uploaded picture as a data set
+		// (app.Library.UploadSubset), for the workers to load as "uploads".
+		b.export(core, "uploadSubset", func(args []js.Value) (any, error) {
+			data, err := b.lib.UploadSubset()
+			if err != nil {
+				return nil, err
+			}
+			return data, nil // JSON: base64
 		})
 		b.export(core, "setReverseRun", func(args []js.Value) (any, error) {
 			if len(args) < 4 || args[0].Type() != js.TypeString {

@@ -21,6 +21,7 @@ import (
 type Game struct {
 	mu  sync.Mutex
 	eng *app.Engine
+	lib *app.Library // the pictures (and the uploaded one, for reverse runs)
 
 	play     app.Player    // the clock and the drag (Ebiten-free, tested natively)
 	nodeTime time.Duration // measured time of one prefetched node of the chain

@@ -38,7 +38,7 @@ func (g *Game) drawReverse(screen *ebiten.Image) bool {
 	g.screenW = sw
 	v := &g.rev
 	r := v.run
-	if r == nil || r.Key != s.ReverseKey() {
+	if r == nil || r.Key != g.lib.RunKey(s) {
 		g.mu.Unlock()
 		g.present(screen, false, "reverse-waiting", nil)
 		g.firstFrame()

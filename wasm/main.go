@@ -38,6 +38,7 @@ func main() {
 	}
 	mark("go-engine")
 	game := newGame(eng)
+	game.lib = lib
 	game.onError = reportError
 	game.onFirstFrame = func() {
 		stage := js.Global().Get("dissolveStage")

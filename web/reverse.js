@@ -23,7 +23,9 @@ const $ = (id) => document.getElementById(id);
 const DATA = {
   digits: { name: 'train', url: 'web/data/mnist-train.bin' },
   photos: { name: 'photos', url: 'web/data/photos.bin' },
+  uploads: { name: 'uploads' }, // the visitor's picture, from the core (uploadSubset)
 };
+let loadedUpload = ''; // which upload the workers hold as "uploads"
 
 let pool = null; // a Promise of the pool, made on the first reverse state
 let shownKey = ''; // the key of the run on the canvas
@@ -74,7 +76,7 @@ function getPool() {
         return mainThreadPool();
       })
       .then(async (p) => {
-        await Promise.all(Object.values(DATA).map((d) => p.load(d)));
+        await Promise.all(Object.values(DATA).filter((d) => d.url).map((d) => p.load(d)));
         return p;
       });
   }
@@ -91,11 +93,16 @@ function mainThreadPool() {
   };
   return {
     size: 0,
-    async load({ name, url }) {
-      const resp = await fetch(url);
-      if (!resp.ok) throw new Error(`cannot load ${url}: HTTP ${resp.status}`);
+    async load({ name, url, bytes }) {
+      if (!bytes) {
+        const resp = await fetch(url);
+        if (!resp.ok) throw new Error(`cannot load ${url}: HTTP ${resp.status}`);
+        bytes = new Uint8Array(await resp.arrayBuffer());
+      }
       const win = $('stage').contentWindow;
-      return run('load', { name }, new win.Uint8Array(await resp.arrayBuffer()));
+      const copy = new win.Uint8Array(bytes.length);
+      copy.set(bytes);
+      return run('load', { name }, copy);
     },
     async sample(a) { return run('sample', a); },
     async grid(a) {
@@ -104,6 +111,17 @@ function mainThreadPool() {
     },
     async loss(a) { return run('loss', a); },
   };
+}
+
+// loadUpload gives the workers the uploaded picture as the "uploads" data
+// set, once per upload (the run key names the upload).
+async function loadUpload(p, s, key) {
+  if (s.dataset !== 'uploads') return;
+  const which = key.slice(key.lastIndexOf('|upload '));
+  if (which === loadedUpload) return;
+  const bytes = Uint8Array.from(atob(page.call('uploadSubset')), (c) => c.charCodeAt(0));
+  await p.load({ name: 'uploads', bytes });
+  loadedUpload = which;
 }
 
 // args turns the state into the workers' sample request.
@@ -134,6 +152,7 @@ async function compute(s, key) {
   status(page.w('reverseComputing'));
   try {
     const p = await getPool();
+    await loadUpload(p, s, key);
     const run = await p.sample(args(s));
     if (key !== wantedKey) return; // a newer state took over
     const meta = {
@@ -186,6 +205,7 @@ async function runGrid() {
   try {
     const p = await getPool();
     const { every, ...a } = args(s);
+    await loadUpload(p, s, page.call('reverseKey'));
     const g = await p.grid(a);
     grid = g;
     drawGrid();

@@ -60,8 +60,10 @@ type Library struct {
 	// Missing names the built-in files that did not load (a broken
 	// deployment): their pictures are left out of Names and refused.
 	Missing map[string]bool
-	// Upload is the visitor's picture, if any.
-	Upload image.Image
+	// Upload is the visitor's picture, if any; UploadGen counts the
+	// pictures uploaded so far (a run over "uploads" depends on it).
+	Upload    image.Image
+	UploadGen int
 }
 
 // BuiltinFiles lists the files of the built-in pictures.

@@ -1,7 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"encoding/binary"
+	"image"
+
+	"dissolve/dataset"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -44,6 +48,33 @@ type ReverseMatch struct {
 func (s State) ReverseKey() string {
 	c := s.SamplerConfig()
 	return fmt.Sprintf("%+v|%+v|%s|%s|%d|%d", s.Config(), c, s.Denoiser, s.Dataset, s.DatasetSize, s.Seed)
+}
+
+// RunKey is the key of the run s needs with the pictures of l: ReverseKey,
+// and for the "uploads" data set which upload it is.
+func (l *Library) RunKey(s State) string {
+	if s.Dataset == DatasetUploads {
+		return fmt.Sprintf("%s|upload %d", s.ReverseKey(), l.UploadGen)
+	}
+	return s.ReverseKey()
+}
+
+// UploadSubset is the uploaded picture as a data set of one, in the
+// subset format (dataset.WriteSubset) the compute workers load: its centre
+// square at dataset.PagePhotoSize pixels, like the photographs.
+func (l *Library) UploadSubset() ([]byte, error) {
+	if l.Upload == nil {
+		return nil, fmt.Errorf("no picture has been uploaded")
+	}
+	d, err := dataset.FromImages([]image.Image{dataset.CenterSquare(l.Upload)}, dataset.PagePhotoSize)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := dataset.WriteSubset(&b, d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // Validate checks that the run's arrays have the sizes its header says.

@@ -4,7 +4,10 @@ package e2e
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"dissolve/wasm/app"
 )
@@ -152,4 +155,29 @@ func TestReversePhotos(t *testing.T) {
 		t.Errorf("local over the photographs: %+v", local)
 	}
 	screenshot(t, ctx, "reverse-photos-local", "#stage-box")
+}
+
+// TestReverseUploads: an uploaded picture becomes a data set of one
+// (dataset=uploads, offered once a picture is uploaded); the ideal
+// denoiser gives it back.
+func TestReverseUploads(t *testing.T) {
+	ctx, _ := openAt(t, "?play=0&lang=en", false)
+	var refused string
+	evalJSON(t, ctx, `(() => { try { ddpm.setState({dataset: 'uploads'}); return ''; } catch (e) { return e.field; } })()`, &refused)
+	if refused != "dataset" {
+		t.Errorf("dataset=uploads before any upload: refused for %q, want dataset", refused)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#upload"), []string{filepath.Join(repoRoot(t), "web", "e2e", "testdata", "warm.jpg")})); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the upload", `ddpm.getState().image === 'upload'`)
+	var s reverseStats
+	evalJSON(t, ctx, `(async () => { ddpm.setState({direction: 'reverse', dataset: 'uploads', t: 0}); await ddpm.reverseReady(); return ddpm.stats(); })()`, &s)
+	if s.Novelty != 0 && s.Nearest.Index != 0 {
+		t.Errorf("ideal over one uploaded picture: %+v", s)
+	}
+	if s.Nearest.Distance > 0.05 {
+		t.Errorf("the sample is %.3f (RMS) from the uploaded picture, want a copy", s.Nearest.Distance)
+	}
+	screenshot(t, ctx, "reverse-upload", "#stage-box")
 }
