@@ -11,13 +11,9 @@ import (
 // Source, and State.Sources is the one place that decides a state's panes:
 // the single view is the one-pane case. Everything that shows a pane reads
 // it through paneInputs: the canvas (Engine.Panes), x_t on its own
-// (Engine.Frame, Engine.Xt), the histogram and its readouts, the spectrum,
-// the snapshot strip and the exports (Movie).
-//
-// Adding a kind of pane: a Law (with its formula), its cases in law and
-// making below, a Pane… name for the page's label, and its place in
-// State.Sources. A law that reads something new (a denoiser, a training
-// set) adds it to paneInputs and to frameKey.
+// (Engine.Frame, Engine.Xt), the histogram, the spectrum, the snapshot
+// strip and the exports (Movie). The package doc says where a new kind of
+// pane goes.
 
 // Pane kinds: the page's keys for the pane labels (PaneFrame.Kind,
 // PaneStats.Kind, InstrumentReport.Kinds).
