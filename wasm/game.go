@@ -82,8 +82,8 @@ func (g *Game) setStep(t int) {
 }
 
 // markovBudget is the time the Markov mode may spend on the chain in one
-// frame, showing x_t and working ahead, out of the 16.7 ms of a frame at
-// 60 Hz (the rest is Ebiten's, the browser's and the instruments').
+// frame, showing x_t and working ahead, out of a frame at 60 Hz (the rest
+// is Ebiten's, the browser's and the instruments').
 const markovBudget = 11 * time.Millisecond
 
 // aheadFrames is how many coming frames the Markov mode works ahead for.
