@@ -81,6 +81,9 @@ func (e *Engine) SetState(n State) error {
 	e.state = n
 	e.in.sched, e.in.x0, e.in.seed, e.in.secondCfg = sched, x0, n.Seed, n.SecondConfig()
 	e.reloadPicture = false
+	// The chain's node cache (up to markovCacheBytes) goes with its picture,
+	// seed or schedule.
+	e.in.chain.Keep(e.in.chainKey())
 	return nil
 }
 
@@ -105,7 +108,7 @@ func (e *Engine) Prefetch(ahead []int) bool {
 	if e.state.Mode.Source().making() != makeChain {
 		return false
 	}
-	tr, ok := e.in.chain.Peek(chainKey{e.in.sched, e.in.x0, e.in.seed})
+	tr, ok := e.in.chain.Peek(e.in.chainKey())
 	return ok && tr.Prefetch(ahead...)
 }
 

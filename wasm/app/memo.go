@@ -30,6 +30,15 @@ func (m *memo[K, V]) Get(key K, compute func(old V) V) V {
 // Has reports whether the memo holds the value for key.
 func (m *memo[K, V]) Has(key K) bool { return m.ok && m.key == key }
 
+// Keep empties the memo unless it holds the value for key: for a value
+// worth freeing as soon as its key is out of date, not when the next Get
+// replaces it.
+func (m *memo[K, V]) Keep(key K) {
+	if !m.Has(key) {
+		*m = memo[K, V]{}
+	}
+}
+
 // Peek returns the value for key if the memo holds it, without computing.
 func (m *memo[K, V]) Peek(key K) (V, bool) {
 	if m.Has(key) {

@@ -166,6 +166,9 @@ type chainKey struct {
 	seed  uint32
 }
 
+// chainKey is the key of the chain of the state's schedule.
+func (in *paneInputs) chainKey() chainKey { return chainKey{in.sched, in.x0, in.seed} }
+
 // frameKey is everything the pixels of one source depend on.
 type frameKey struct {
 	src       Source

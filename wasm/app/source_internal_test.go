@@ -38,6 +38,14 @@ func TestMemo(t *testing.T) {
 	if m.Has("b") {
 		t.Error("the memo holds two keys")
 	}
+	m.Keep("a")
+	if !m.Has("a") {
+		t.Error("Keep dropped the value of its key")
+	}
+	m.Keep("b")
+	if _, ok := m.Peek("a"); ok {
+		t.Error("Keep kept the value of another key")
+	}
 }
 
 // The numbers of every source, whole or sampled, are the numbers of its
