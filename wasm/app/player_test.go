@@ -133,3 +133,24 @@ func TestPlayerDrag(t *testing.T) {
 		t.Errorf("ticks after the drag: %v, want 584, 585", got)
 	}
 }
+
+// TestPlayerReverse: in the reverse direction the clock runs from x_T
+// down to x_0, rests on the sample, and starts again from x_T.
+func TestPlayerReverse(t *testing.T) {
+	pg := newPage(func(s *State) { s.Direction, s.Step, s.Mode = Reverse, 10, Markov })
+	got := pg.ticks(12, 1.0/60) // 60 steps a second: one step a tick
+	want := []int{9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0, 0}
+	if !slices.Equal(got, want) {
+		t.Fatalf("reverse steps %v, want %v (no Markov stride in reverse)", got, want)
+	}
+	rest := pg.ticks(int(HoldSeconds*60)+2, 1.0/60)
+	if rest[len(rest)-1] != 10 {
+		t.Errorf("after resting on x_0 the run did not start again from T: %v", rest)
+	}
+	pg = newPage(func(s *State) { s.Direction, s.Step = Reverse, 10 })
+	pg.ticks(2, 1.0/60)
+	pg.s.Step = 4 // a step set from outside: the clock continues from it
+	if got := pg.tick(1.0 / 60); got != 3 {
+		t.Errorf("after t = 4 was set, the next step is %d, want 3", got)
+	}
+}

@@ -1,0 +1,75 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"dissolve/wasm/app"
+)
+
+// reverseView holds the reverse direction's pictures: the run the page
+// last handed over (bridge_reverse.go) and one Ebiten image per pane (x_t,
+// x̂_0, the nearest training image).
+type reverseView struct {
+	run   *app.ReverseRun
+	imgs  []*ebiten.Image
+	rgba  []byte
+	shown string // the run and frame on the images now
+}
+
+// drawReverse draws the reverse direction and reports true, or reports
+// false and draws nothing in the forward direction. Until the run for the
+// state has arrived the canvas stays empty (the page says it is
+// computing).
+func (g *Game) drawReverse(screen *ebiten.Image) bool {
+	g.mu.Lock()
+	s := g.eng.State()
+	if s.Direction != app.Reverse {
+		g.mu.Unlock()
+		return false
+	}
+	start := time.Now()
+	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
+	g.screenW = sw
+	v := &g.rev
+	r := v.run
+	if r == nil || r.Key != s.ReverseKey() {
+		g.mu.Unlock()
+		g.present(screen, false, nil)
+		g.firstFrame()
+		return true
+	}
+	panes := r.ReversePanes()
+	changed := false
+	if len(v.imgs) != len(panes) || v.imgs[0].Bounds().Dx() != r.W || v.imgs[0].Bounds().Dy() != r.H {
+		for _, img := range v.imgs {
+			img.Deallocate()
+		}
+		v.imgs = v.imgs[:0]
+		for range panes {
+			v.imgs = append(v.imgs, ebiten.NewImage(r.W, r.H))
+		}
+		v.rgba = make([]byte, 4*r.W*r.H)
+		v.shown = ""
+	}
+	key := fmt.Sprintf("%p %d", r, r.FrameAt(s.Step))
+	if key != v.shown {
+		for i, kind := range panes {
+			r.PaneRGBA(v.rgba, kind, s.Step)
+			v.imgs[i].WritePixels(v.rgba)
+		}
+		v.shown, changed = key, true
+	}
+	kernel := time.Since(start)
+	imgs := v.imgs
+	g.mu.Unlock()
+
+	g.present(screen, changed, placePanes(imgs, r.W, r.H, sw, sh))
+	g.perf.record(start, kernel, changed)
+	g.firstFrame()
+	return true
+}
