@@ -3,7 +3,7 @@
 #   make test    everything: gofmt, vet (native and js/wasm), unit tests
 #                natively and in Node, build, browser tests in headless Chromium
 #   make bench   one table: Go kernels native and wasm, NumPy reference, sizes,
-#                browser fps and frame times
+#                browser fps and frame times; written to docs/performance.md
 #   make soak    long runs that do not belong in CI: every fuzz target for
 #                FUZZTIME (60s) each
 # Tools are overridable: make test GO=go1.26 CHROMIUM=/usr/bin/chromium

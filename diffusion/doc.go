@@ -67,22 +67,15 @@
 //
 // # Speed
 //
-// Per 512×512×3 frame on the 2-core development machine (go test -bench;
-// the wasm column under Node 20), against the lesson's formulas in
-// vectorised NumPy (../shared/bench/numpy_forward.py) on the same machine:
-//
-//	                                   native   wasm     NumPy
-//	closed form to RGBA                0.86 ms  1.53 ms  2.16–2.31 ms
-//	Markov step, fresh noise, to RGBA  3.10 ms  5.18 ms  8.10–8.65 ms
-//	Trajectory, t → t+1, to RGBA       3.63 ms  6.44 ms  —
-//	Summarize (with binned KS)         1.54 ms  7.73 ms  —
-//
-// What made the difference, measured in wasm: no branch per channel when
-// clipping to a byte (random clipping mispredicts), no function call per
-// pixel (the byte conversion is inlined by hand), one uint32 store per
-// pixel, re-sliced equal-length slices so bounds checks go away, a
-// noise loop with no call in it, and a bridge node that draws its noise and
-// sums in the same loop (fillBridge: 5.7 → 4.3 ms a 512² node).
+// docs/performance.md, written by make bench, times the kernels per
+// 512×512×3 frame natively and in WebAssembly, against the lesson's
+// formulas in vectorised NumPy (../shared/bench/numpy_forward.py) on the
+// same machine. What made the difference, measured in wasm: no branch per
+// channel when clipping to a byte (random clipping mispredicts), no
+// function call per pixel (the byte conversion is inlined by hand), one
+// uint32 store per pixel, re-sliced equal-length slices so bounds checks
+// go away, a noise loop with no call in it, and a bridge node that draws
+// its noise and sums in the same loop (fillBridge).
 //
 // # Sources
 //

@@ -15,9 +15,9 @@ import "math"
 // bits) by the ziggurat method of Marsaglia & Tsang (2000) with 256 layers:
 // of each 32 bits, the low 8 choose the layer, bit 8 the sign and the top 23
 // the position; in 98.5% of draws the value is a single float32 multiply
-// (the overall acceptance rate, rejection tests included, is 99.3%)
-// (about 2.6 ns a value natively, 4.3 ns in wasm under Node 20, against
-// 16 ns and 36 ns for Box–Muller with math.Log and math.Sincos). The rare
+// (the overall acceptance rate, rejection tests included, is 99.3%),
+// several times cheaper than Box–Muller with math.Log and math.Sincos
+// (docs/performance.md times Noise.Fill). The rare
 // rejection and tail cases draw further words from a SplitMix64 sequence
 // seeded by (h_j, half), so they stay a pure function of the key. No
 // math.Exp/Log is used (see detmath.go), and no fused multiply-add, so the
@@ -205,8 +205,8 @@ func gaussSlow(h uint64, half uint32) float32 {
 // fillBridge sets d[i] = (A·a[i] + B·b[i]) + S·z_i, the Trajectory's bridge
 // step, for the Gaussians z_i at indices first, first+1, … of the stream
 // with key k: the same bits as fillFrom into a buffer followed by that sum,
-// in one loop (a quarter faster in wasm, where the buffer's store and load
-// cost as much as the sum).
+// in one loop (faster in wasm, where the buffer's store and load cost as
+// much as the sum).
 func fillBridge(d, a, b []float32, A, B, S float32, k uint64, first uint64) {
 	if len(d) == 0 {
 		return

@@ -20,8 +20,11 @@
 #     ../shared/bench/numpy_reverse.py run with NumPy on OpenBLAS (Debian's
 #     libopenblas0-pthread, installed as root if missing: with the reference
 #     BLAS NumPy is 5-15x slower and the ratios would flatter us).
-# Raw outputs and the table are kept in bench-out/. A stage that fails is
-# reported and the others still run; the script then exits 1.
+# Raw outputs and the table are kept in bench-out/; the table, as a
+# Markdown page, becomes docs/performance.md, the one place for the
+# project's performance figures. A stage that fails is reported and the
+# others still run; the script then leaves docs/performance.md as it was
+# and exits 1.
 #
 # Environment: GO, PYTHON (/usr/bin/python3), NUMPY_BENCH (path of
 # numpy_forward.py), NUMPY_REVERSE (numpy_reverse.py), BENCHTIME (go test
@@ -104,9 +107,12 @@ stage "browser figures" "$out/browser.txt" \
 
 "$GO" run ./scripts/benchtable -native "$out/native.txt" -wasm "$out/wasm.txt" \
 	-numpy "$out/numpy.txt" -browser "$out/browser.txt" -wasmfile web/dissolve.wasm \
-	-rnative "$out/reverse-native.txt" -rwasm "$out/reverse-wasm.txt" -rnumpy "$out/numpy-reverse.txt" | tee "$out/table.txt"
+	-rnative "$out/reverse-native.txt" -rwasm "$out/reverse-wasm.txt" -rnumpy "$out/numpy-reverse.txt" \
+	-md "$out/performance.md" | tee "$out/table.txt"
 
 if [ ${#failed[@]} -gt 0 ]; then
-	printf 'bench: failed stages: %s\n' "${failed[*]}" >&2
+	printf 'bench: failed stages: %s (docs/performance.md left as it was)\n' "${failed[*]}" >&2
 	exit 1
 fi
+cp "$out/performance.md" docs/performance.md
+echo "bench: figures written to docs/performance.md" >&2

@@ -38,7 +38,7 @@ func init() {
 		b.export(core, "panes", func(args []js.Value) (any, error) {
 			x0 := b.game.eng.X0()
 			kinds := b.game.eng.State().PaneKinds()
-			rects, _ := app.PaneLayout(len(kinds), x0.W, x0.H, b.game.screenW, b.game.cmp.screenH, paneGap(b.game.screenW))
+			rects, _ := app.PaneLayout(len(kinds), x0.W, x0.H, b.game.screenW, b.game.screenH, app.PaneGap(b.game.screenW))
 			return map[string]any{"kinds": kinds, "rects": rects}, nil
 		})
 	})

@@ -14,7 +14,8 @@ import (
 )
 
 // Game is the Ebiten game: it advances t while playing, lets a finger or
-// the mouse scrub t by dragging over the picture, and draws x_t.
+// the mouse scrub t by dragging over the picture, and draws the state's
+// panes (x_t alone, or a comparison's 2 or 3 panes, app.State.Sources).
 //
 // JavaScript calls (the bridge) and Ebiten's Update/Draw run on different
 // goroutines; every access to the engine and the clock holds mu.
@@ -32,11 +33,11 @@ type Game struct {
 
 	drag    *dragState // the pointer of an active scrub gesture, or nil
 	screenW int        // width of the screen in the coordinates of touches and the cursor
+	screenH int        // height of the screen, for the pane layout the page asks about
 
-	img     *ebiten.Image // x_t at the processing size
-	cmp     compareView   // the panes of a comparison (game_panes.go)
-	rev     reverseView   // the reverse direction (game_reverse.go)
-	drawnOK bool          // the first frame has reached the screen
+	imgs    []*ebiten.Image // the panes at the processing size (app.State.Sources)
+	rev     reverseView     // the reverse direction (game_reverse.go)
+	drawnOK bool            // the first frame has reached the screen
 	perf    perfLog
 
 	onFirstFrame func()
@@ -83,8 +84,8 @@ func (g *Game) setStep(t int) {
 }
 
 // markovBudget is the time the Markov mode may spend on the chain in one
-// frame, showing x_t and working ahead, out of the 16.7 ms of a frame at
-// 60 Hz (the rest is Ebiten's, the browser's and the instruments').
+// frame, showing x_t and working ahead, out of a frame at 60 Hz (the rest
+// is Ebiten's, the browser's and the instruments').
 const markovBudget = 11 * time.Millisecond
 
 // aheadFrames is how many coming frames the Markov mode works ahead for.
@@ -94,12 +95,10 @@ const aheadFrames = 6
 // started at start) computing nodes of the chain for the coming frames: the
 // steps Ahead predicts while playing, the neighbours ←/→ and shift+←/→
 // reach while paused. A node is started only when the measured time of one
-// still fits. Called with g.mu held.
+// still fits; without a chain on screen Engine.Prefetch does nothing.
+// Called with g.mu held.
 func (g *Game) prefetch(start time.Time) {
 	s := g.eng.State()
-	if s.Mode != app.Markov || s.Direction == app.Reverse {
-		return
-	}
 	var ahead []int
 	if s.Playing && !g.play.Dragging() {
 		ahead = app.Ahead(s, g.play.Clock(), aheadFrames)
@@ -161,43 +160,42 @@ func (g *Game) scrub() {
 // background is the page's own dark grey (web/style.css --bg's neighbour).
 var background = color.RGBA{0x11, 0x13, 0x18, 0xff}
 
-// Draw brings the picture's texture up to date with x_t (one WritePixels
-// when t, the picture or the noise changed) and records where it goes on
-// the canvas; DrawFinalScreen puts it there.
+// Draw brings the panes' textures up to date (one WritePixels a pane when
+// t, the picture or the noise changed) and records where they go on the
+// canvas; DrawFinalScreen puts them there. The single view is the one-pane
+// case: app.PlacePanes fills the screen with it when that crops little.
 func (g *Game) Draw(screen *ebiten.Image) {
 	defer g.recoverTo("draw")
-	if g.drawReverse(screen) || g.drawCompare(screen) {
+	if g.drawReverse(screen) {
 		return
 	}
+	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	g.mu.Lock()
 	start := time.Now()
-	rgba, changed := g.eng.Frame()
+	panes, changed := g.eng.Panes()
 	x0 := g.eng.X0()
 	g.prefetch(start)
 	kernel := time.Since(start)
-	if g.img == nil || g.img.Bounds().Dx() != x0.W || g.img.Bounds().Dy() != x0.H {
-		if g.img != nil {
-			g.img.Deallocate()
+	if len(g.imgs) != len(panes) || g.imgs[0].Bounds().Dx() != x0.W || g.imgs[0].Bounds().Dy() != x0.H {
+		for _, img := range g.imgs {
+			img.Deallocate()
 		}
-		g.img = ebiten.NewImage(x0.W, x0.H)
+		g.imgs = g.imgs[:0]
+		for range panes {
+			g.imgs = append(g.imgs, ebiten.NewImage(x0.W, x0.H))
+		}
 		changed = true
 	}
 	if changed {
-		g.img.WritePixels(rgba)
+		for i, p := range panes {
+			g.imgs[i].WritePixels(p.RGBA)
+		}
 	}
+	g.screenW, g.screenH = sw, sh
+	imgs := g.imgs
 	g.mu.Unlock()
 
-	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
-	g.mu.Lock()
-	g.screenW = sw
-	g.mu.Unlock()
-	// Filling the screen when its shape is close to the picture's (an
-	// embed whose controls take a strip of its height), whole otherwise.
-	scale, ox, oy := app.FitPicture(x0.W, x0.H, sw, sh)
-	var geo ebiten.GeoM
-	geo.Scale(scale, scale)
-	geo.Translate(ox, oy)
-	g.present(screen, changed, "single", []drawOp{{img: g.img, geo: geo, scale: scale}})
+	g.present(screen, changed, placePanes(imgs, x0.W, x0.H, sw, sh))
 
 	g.perf.record(start, kernel, changed)
 	g.firstFrame()
@@ -221,6 +219,19 @@ type drawOp struct {
 	scale float64
 }
 
+// placePanes puts panes of w×h pixels on a sw×sh screen (app.PlacePanes).
+func placePanes(imgs []*ebiten.Image, w, h, sw, sh int) []drawOp {
+	places := app.PlacePanes(len(imgs), w, h, sw, sh)
+	ops := make([]drawOp, len(imgs))
+	for i, img := range imgs {
+		p := places[i]
+		ops[i] = drawOp{img: img, scale: p.Scale}
+		ops[i].geo.Scale(p.Scale, p.Scale)
+		ops[i].geo.Translate(p.X, p.Y)
+	}
+	return ops
+}
+
 // present records what the canvas shows. The pictures go straight to the
 // final screen in DrawFinalScreen: one pass over the canvas a frame, where
 // drawing into Ebiten's offscreen and copying that would be two (in a
@@ -228,8 +239,8 @@ type drawOp struct {
 // milliseconds). Ebiten presents a frame only when its offscreen was
 // modified lately, so a change of picture or layout touches one pixel of
 // the (otherwise unused) offscreen; a paused picture costs nothing.
-func (g *Game) present(screen *ebiten.Image, changed bool, layout string, ops []drawOp) {
-	key := fmt.Sprintf("%s %dx%d", layout, screen.Bounds().Dx(), screen.Bounds().Dy())
+func (g *Game) present(screen *ebiten.Image, changed bool, ops []drawOp) {
+	key := fmt.Sprintf("%dx%d", screen.Bounds().Dx(), screen.Bounds().Dy())
 	for _, op := range ops {
 		key += fmt.Sprintf(" %p", op.img)
 	}

@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -40,7 +39,7 @@ func (g *Game) drawReverse(screen *ebiten.Image) bool {
 	r := v.run
 	if r == nil || r.Key != g.lib.RunKey(s) {
 		g.mu.Unlock()
-		g.present(screen, false, "reverse-waiting", nil)
+		g.present(screen, false, nil)
 		g.firstFrame()
 		return true
 	}
@@ -66,17 +65,10 @@ func (g *Game) drawReverse(screen *ebiten.Image) bool {
 		v.shown, changed = key, true
 	}
 	kernel := time.Since(start)
-	rects, scale := app.PaneLayout(len(panes), r.W, r.H, sw, sh, paneGap(sw))
 	imgs := v.imgs
 	g.mu.Unlock()
 
-	ops := make([]drawOp, len(imgs))
-	for i, img := range imgs {
-		ops[i] = drawOp{img: img, scale: scale}
-		ops[i].geo.Scale(scale, scale)
-		ops[i].geo.Translate(math.Round(rects[i].X*float64(sw)), math.Round(rects[i].Y*float64(sh)))
-	}
-	g.present(screen, changed, "reverse", ops)
+	g.present(screen, changed, placePanes(imgs, r.W, r.H, sw, sh))
 	g.perf.record(start, kernel, changed)
 	g.firstFrame()
 	return true

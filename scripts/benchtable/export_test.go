@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseBrowserExportAndEmbed(t *testing.T) {
@@ -22,5 +23,17 @@ BENCH browser export kind=gif size=256 frames=60 ms=1834 max_progress_gap_ms=45 
 	r.write(&out)
 	if !strings.Contains(out.String(), "embed 640 ms") || !strings.Contains(out.String(), "GIF export") {
 		t.Errorf("table lacks the embed and export figures:\n%s", out.String())
+	}
+}
+
+func TestWriteMarkdown(t *testing.T) {
+	var out bytes.Buffer
+	when := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	writeMarkdown(&out, "dissolve bench — a CPU\n\nkernel  size\n", when)
+	got := out.String()
+	for _, want := range []string{"# Performance\n", "Measured 2026-12-01 by `make bench`", "```text\ndissolve bench — a CPU\n\nkernel  size\n```\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the page lacks %q:\n%s", want, got)
+		}
 	}
 }

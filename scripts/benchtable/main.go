@@ -10,10 +10,13 @@
 //	    -rnative bench-out/reverse-native.txt -rwasm bench-out/reverse-wasm.txt -rnumpy bench-out/numpy-reverse.txt
 //
 // A missing input leaves its columns as "—" and is named under the table.
+// With -md FILE the same text is also written to FILE as a Markdown page
+// (make bench: docs/performance.md, the one place for performance figures).
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +26,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -34,6 +38,7 @@ func main() {
 	rnative := flag.String("rnative", "", "go test -bench output of reverse/, native")
 	rwasm := flag.String("rwasm", "", "go test -bench output of reverse/, js/wasm in Node")
 	rnumpy := flag.String("rnumpy", "", "output of numpy_reverse.py")
+	md := flag.String("md", "", "also write the figures as a Markdown page to this file")
 	flag.Parse()
 
 	var r report
@@ -69,11 +74,37 @@ func main() {
 	read("reverse benchmarks, native", *rnative, func(f io.Reader) { rr.native = parseGoBench(f, nil) })
 	read("reverse benchmarks, wasm", *rwasm, func(f io.Reader) { rr.wasm = parseGoBench(f, nil) })
 	read("NumPy reverse reference", *rnumpy, func(f io.Reader) { rr.numpy = parseNumPyReverse(f, &rr.blas) })
-	r.write(os.Stdout)
-	rr.write(os.Stdout)
+	var text bytes.Buffer
+	r.write(&text)
+	rr.write(&text)
 	for _, m := range missing {
-		fmt.Printf("missing: %s\n", m)
+		fmt.Fprintf(&text, "missing: %s\n", m)
 	}
+	os.Stdout.Write(text.Bytes())
+	if *md != "" {
+		var page bytes.Buffer
+		writeMarkdown(&page, text.String(), time.Now())
+		if err := os.WriteFile(*md, page.Bytes(), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "benchtable:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// writeMarkdown writes the table text as docs/performance.md: a title, what
+// wrote it and when, and the text as it is, in a fenced block.
+func writeMarkdown(w io.Writer, text string, when time.Time) {
+	fmt.Fprintln(w, "# Performance")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Measured %s by `make bench` (`scripts/bench.sh`, which keeps the raw\n", when.Format("2006-01-02"))
+	fmt.Fprintln(w, "outputs in `bench-out/`; `scripts/benchtable` folds them into this page).")
+	fmt.Fprintln(w, "This file is the one place for the project's performance figures: it is")
+	fmt.Fprintln(w, "written by `make bench`, not by hand, and code comments point here")
+	fmt.Fprintln(w, "rather than quote timings.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "```text")
+	fmt.Fprint(w, strings.TrimRight(text, "\n")+"\n")
+	fmt.Fprintln(w, "```")
 }
 
 // cpuModel reads the CPU's name from /proc/cpuinfo, for when no Go

@@ -9,37 +9,37 @@ import (
 	"dissolve/diffusion"
 )
 
-// Engine turns a State into pixels. It caches what each part of the state
+// Engine turns a State into pixels. It keeps what each part of the state
 // decides, and redoes only what a change touches:
 //
 //	schedule (T, β range, name, zero-terminal SNR) → β, α, ᾱ tables
 //	picture and size                               → x_0
-//	seed and size                                  → ε (closed form), trajectory (Markov)
-//	t and mode                                     → x_t → RGBA (one pass)
+//	seed and size                                  → ε (closed form), the chains
+//	t, mode and comparison                         → the panes (State.Sources) → RGBA, one pass each
+//
+// The tables and x_0 are made in SetState (they can fail); everything
+// else is a memo keyed by what it depends on (paneInputs, frameKey).
 //
 // An Engine is not safe for concurrent use; the game owns it.
 type Engine struct {
 	lib   *Library
 	state State
-
-	sched *diffusion.Schedule
-	x0    *diffusion.Planar
-	eps   []float32
-	traj  *diffusion.Trajectory
+	in    paneInputs // the schedule, x_0, the seed and what they derive
 
 	reloadPicture bool // a new upload replaced the picture named "upload"
 
-	rgba      []byte    // the frame for drawnStep
-	drawnStep int       // t of rgba, or −1 when rgba is stale
-	xt        []float32 // scratch: x_t as numbers, for statistics
+	frame      memo[frameKey, []byte]   // Frame: x_t of the state's mode
+	panes      []memo[frameKey, []byte] // Panes: one per pane, left to right
+	paneFrames []PaneFrame
 
-	compare     *compareCache    // side-by-side panes (compare.go)
-	instruments *instrumentCache // histogram, spectrum (instruments.go)
+	hist histogramCache // histogram.go
+	spec spectrumCache  // spectrum.go
 }
 
 // NewEngine prepares the engine for s. It fails only if s itself is invalid.
 func NewEngine(lib *Library, s State) (*Engine, error) {
-	e := &Engine{lib: lib, drawnStep: -1}
+	e := &Engine{lib: lib}
+	e.in.chainBytes = markovCacheBytes
 	if err := e.SetState(s); err != nil {
 		return nil, err
 	}
@@ -51,17 +51,17 @@ func (e *Engine) State() State { return e.state }
 
 // Schedule is the current schedule: one source of truth for every number
 // the page shows.
-func (e *Engine) Schedule() *diffusion.Schedule { return e.sched }
+func (e *Engine) Schedule() *diffusion.Schedule { return e.in.sched }
 
 // X0 is the current picture as numbers in [−1, 1].
-func (e *Engine) X0() *diffusion.Planar { return e.x0 }
+func (e *Engine) X0() *diffusion.Planar { return e.in.x0 }
 
 // SetState switches the engine to n, recomputing only what changed. On error
 // the engine keeps its previous state whole.
 func (e *Engine) SetState(n State) error {
 	old := e.state
-	first := e.sched == nil
-	sched := e.sched
+	first := e.in.sched == nil
+	sched := e.in.sched
 	if first || n.Config() != old.Config() {
 		s, err := diffusion.NewSchedule(n.Config())
 		if err != nil {
@@ -69,7 +69,7 @@ func (e *Engine) SetState(n State) error {
 		}
 		sched = s
 	}
-	x0 := e.x0
+	x0 := e.in.x0
 	if first || n.Image != old.Image || n.Size != old.Size || e.reloadPicture {
 		img, err := e.lib.Picture(n.Image, n.Size)
 		if err != nil {
@@ -78,20 +78,12 @@ func (e *Engine) SetState(n State) error {
 		x0 = diffusion.FromImage(img, n.Size)
 	}
 	// Nothing below can fail: commit.
-	pictureChanged := x0 != e.x0
-	scheduleChanged := sched != e.sched
-	e.sched, e.x0, e.state = sched, x0, n
+	e.state = n
+	e.in.sched, e.in.x0, e.in.seed, e.in.secondCfg = sched, x0, n.Seed, n.SecondConfig()
 	e.reloadPicture = false
-	if pictureChanged || n.Seed != old.Seed || first {
-		e.eps = nil
-		e.traj = nil
-	}
-	if scheduleChanged {
-		e.traj = nil
-	}
-	if first || pictureChanged || scheduleChanged || n.Seed != old.Seed || n.Mode != old.Mode {
-		e.drawnStep = -1
-	}
+	// The chain's node cache (up to markovCacheBytes) goes with its picture,
+	// seed or schedule.
+	e.in.chain.Keep(e.in.chainKey())
 	return nil
 }
 
@@ -102,78 +94,76 @@ func (e *Engine) SetUpload(img image.Image) {
 	e.reloadPicture = true
 }
 
-func (e *Engine) noise() diffusion.Noise { return diffusion.Noise{Seed: uint64(e.state.Seed)} }
-
-// closedFormEps is ε of the closed form, one fixed draw per (seed, size).
-func (e *Engine) closedFormEps() []float32 {
-	if e.eps == nil {
-		e.eps = make([]float32, len(e.x0.Pix))
-		e.noise().Fill(e.eps, 0)
-	}
-	return e.eps
-}
-
 // markovCacheBytes is the memory the Markov mode may keep in computed nodes
 // of its trajectory: 21 frames at 512², room to work ahead. At 1024² (12 MB
 // a frame) it holds less than a path, so the trajectory keeps just the path
 // to the step shown (11 frames for T = 1000).
 const markovCacheBytes = 64 << 20
 
-func (e *Engine) trajectory() *diffusion.Trajectory {
-	if e.traj == nil {
-		e.traj = diffusion.NewTrajectory(e.sched, e.x0.Pix, uint64(e.state.Seed))
-		e.traj.SetCacheFrames(markovCacheBytes / (4 * max(1, len(e.x0.Pix))))
-	}
-	return e.traj
-}
-
 // Prefetch works ahead in the Markov mode: it computes one node of the
 // chain that showing the steps ahead (see Ahead) will need, and reports
 // whether it did. In closed form, or before the chain's first frame, it
 // does nothing.
 func (e *Engine) Prefetch(ahead []int) bool {
-	if e.state.Mode != Markov || e.traj == nil {
+	if e.state.Mode.Source().making() != makeChain {
 		return false
 	}
-	return e.traj.Prefetch(ahead...)
+	tr, ok := e.in.chain.Peek(e.in.chainKey())
+	return ok && tr.Prefetch(ahead...)
 }
 
-// Frame returns the RGBA bytes of x_t for the current t (W·H·4 bytes, valid
-// until the next call), and whether they changed since the last call.
+// PaneFrame is one pane's picture: RGBA bytes of x_0's size, valid until
+// the next call of Panes.
+type PaneFrame struct {
+	Kind string
+	RGBA []byte
+}
+
+// Panes returns the pictures of the state's panes, left to right (see
+// State.Sources; the single view is one pane), and whether they changed
+// since the last call. Each pane is computed in one pass, and only when
+// what it shows changed.
+func (e *Engine) Panes() (panes []PaneFrame, changed bool) {
+	src := e.state.Sources()
+	if len(e.panes) != len(src) {
+		e.panes = make([]memo[frameKey, []byte], len(src))
+		e.paneFrames = make([]PaneFrame, len(src))
+		changed = true
+	}
+	for i, p := range src {
+		rgba, fresh := e.render(&e.panes[i], p)
+		e.paneFrames[i] = PaneFrame{Kind: p.Kind, RGBA: rgba}
+		changed = changed || fresh
+	}
+	return e.paneFrames, changed
+}
+
+// Frame returns the RGBA bytes of x_t for the current t and mode (W·H·4
+// bytes, valid until the next call), and whether they changed since the
+// last call.
 func (e *Engine) Frame() (rgba []byte, changed bool) {
-	t := e.state.Step
-	if len(e.rgba) != 4*e.x0.N() {
-		e.rgba = make([]byte, 4*e.x0.N())
-		e.drawnStep = -1
-	}
-	if e.drawnStep == t {
-		return e.rgba, false
-	}
-	switch e.state.Mode {
-	case Markov:
-		e.trajectory().RGBAAt(t, e.rgba)
-	default:
-		a, b := e.sched.SqrtAlphaBar(t), e.sched.SqrtOneMinusAlphaBar(t)
-		diffusion.ClosedFormRGBA(e.rgba, e.x0.Pix, e.closedFormEps(), float32(a), float32(b))
-	}
-	e.drawnStep = t
-	return e.rgba, true
+	return e.render(&e.frame, e.state.Mode.Source())
 }
 
-// Xt computes x_t as numbers (not bytes) for the current t and mode.
+// render brings m up to date with the picture of src at the current t.
+func (e *Engine) render(m *memo[frameKey, []byte], src Source) (rgba []byte, fresh bool) {
+	key := e.in.frameKey(src, e.state.Step)
+	fresh = !m.Has(key)
+	rgba = m.Get(key, func(buf []byte) []byte {
+		if n := 4 * e.in.x0.N(); len(buf) != n {
+			buf = make([]byte, n)
+		}
+		e.in.rgba(src, e.state.Step, buf)
+		return buf
+	})
+	return rgba, fresh
+}
+
+// Xt computes x_t as numbers (not bytes) for the current t and mode (valid
+// until the next call).
 func (e *Engine) Xt() []float32 {
-	if len(e.xt) != len(e.x0.Pix) {
-		e.xt = make([]float32, len(e.x0.Pix))
-	}
-	t := e.state.Step
-	switch e.state.Mode {
-	case Markov:
-		e.trajectory().At(t, e.xt)
-	default:
-		a, b := e.sched.SqrtAlphaBar(t), e.sched.SqrtOneMinusAlphaBar(t)
-		diffusion.ClosedForm(e.xt, e.x0.Pix, e.closedFormEps(), float32(a), float32(b))
-	}
-	return e.xt
+	e.in.scratch = e.in.values(e.state.Mode.Source(), e.state.Step, e.in.scratch, 1)
+	return e.in.scratch
 }
 
 // FrameStats are the statistics of the x_t on screen: window.ddpm.stats().
@@ -186,7 +176,7 @@ type FrameStats struct {
 	Max  JSFloat `json:"max"`
 	KS   JSFloat `json:"ks"` // Kolmogorov–Smirnov distance to N(0, 1)
 
-	// The schedule's side of the instruments (instruments.go):
+	// The schedule's side of the instruments (histogram.go):
 	RightStd       JSFloat `json:"rightStd"`       // √(1−ᾱ_t), the std of the noise in x_t
 	WrongSumStd    JSFloat `json:"wrongSumStd"`    // Σ_s √(ᾱ_t/ᾱ_s)·√β_s, what (A+B)ε would give
 	ResidualSignal JSFloat `json:"residualSignal"` // √ᾱ_T, the picture's weight left in x_T
@@ -201,7 +191,7 @@ type FrameStats struct {
 // Stats summarises the current x_t.
 func (e *Engine) Stats() FrameStats {
 	s := diffusion.Summarize(e.Xt())
-	t, sc := e.state.Step, e.sched
+	t, sc := e.state.Step, e.in.sched
 	return FrameStats{Step: t, N: s.N, Mean: JSFloat(s.Mean), Std: JSFloat(s.Std),
 		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS),
 		RightStd: JSFloat(sc.SqrtOneMinusAlphaBar(t)), WrongSumStd: JSFloat(sc.WrongSumStd(t)),
@@ -210,19 +200,20 @@ func (e *Engine) Stats() FrameStats {
 
 // LiveStats is Stats from at most MaxSampled of the numbers of x_t (every
 // stride-th, as the histogram samples them), cheap enough for the page's
-// live line at every size: at 1024² the full Stats costs about 27 ms in
-// WebAssembly, more than a frame. Pictures of up to 209² are read whole;
+// live line at every size: at 1024² the full Stats takes longer than a
+// frame in WebAssembly (docs/performance.md times Summarize at 512²;
+// 1024² has four times the numbers). Pictures of up to 209² are read whole;
 // for larger ones mean and std are estimates from 2¹⁷ values and KS carries
 // a sampling error of order 1/√(2¹⁷) ≈ 0.003. window.ddpm.stats() stays
 // exact. In a comparison it describes the pane that shows x_t
 // (State.XtPane, named in Pane), never x_0 or the wrong sum.
 func (e *Engine) LiveStats() FrameStats {
-	c := e.inst()
-	kind := e.state.PaneKinds()[e.state.XtPane()]
-	c.sample = e.paneValues(kind, c.sample, SampleStride(len(e.x0.Pix)))
+	c := &e.hist
+	src := e.state.Sources()[e.state.XtPane()]
+	c.sample = e.in.values(src, e.state.Step, c.sample, SampleStride(len(e.in.x0.Pix)))
 	s := diffusion.Summarize(c.sample)
 	return FrameStats{Step: e.state.Step, N: s.N, Mean: JSFloat(s.Mean), Std: JSFloat(s.Std),
-		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS), Pane: kind}
+		Min: JSFloat(s.Min), Max: JSFloat(s.Max), KS: JSFloat(s.KS), Pane: src.Kind}
 }
 
 // Readout is what the page prints next to the picture for the current t.
@@ -243,13 +234,13 @@ type Readout struct {
 
 // Readout gives the schedule's numbers at the current t.
 func (e *Engine) Readout() Readout {
-	t, s := e.state.Step, e.sched
+	t, s := e.state.Step, e.in.sched
 	r := Readout{
 		Step: t, T: s.T,
 		Beta: JSFloat(s.Beta[t]), Alpha: JSFloat(s.Alpha[t]), AlphaBar: JSFloat(s.AlphaBar[t]),
 		SqrtAlphaBar: JSFloat(s.SqrtAlphaBar(t)), SqrtOneMinusAlphaBar: JSFloat(s.SqrtOneMinusAlphaBar(t)),
 		SNR: JSFloat(s.SNR(t)), LogSNR: JSFloat(s.LogSNR(t)),
-		Width: e.x0.W, Height: e.x0.H,
+		Width: e.in.x0.W, Height: e.in.x0.H,
 	}
 	if t >= 1 {
 		r.PosteriorVariance = JSFloat(s.PosteriorVariance(t))
@@ -270,7 +261,7 @@ type ScheduleTable struct {
 
 // Table returns the current schedule as arrays.
 func (e *Engine) Table() ScheduleTable {
-	s := e.sched
+	s := e.in.sched
 	tab := ScheduleTable{T: s.T}
 	for t := 1; t <= s.T; t++ {
 		tab.Beta = append(tab.Beta, JSFloat(s.Beta[t]))
@@ -303,3 +294,11 @@ func (f JSFloat) MarshalJSON() ([]byte, error) {
 
 // String formats f for messages.
 func (f JSFloat) String() string { return fmt.Sprint(float64(f)) }
+
+func jsFloats(x []float64) []JSFloat {
+	out := make([]JSFloat, len(x))
+	for i, v := range x {
+		out[i] = JSFloat(v)
+	}
+	return out
+}

@@ -36,51 +36,33 @@ const (
 
 // Movie renders the x_t of one state at any t, exactly as the page does at
 // the same processing size: the same schedule, the same x_0, the same seed
-// and the same mode, so a frame of an export has the bits of the frame on
-// screen.
+// and the same mode (Mode.Source), so a frame of an export has the bits of
+// the frame on screen.
 //
 //	closed form: x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε, ε = Noise{seed} stream 0
 //	Markov:      the chain's Trajectory from x_0 with Noise{seed}
 //
 // A Movie is not safe for concurrent use.
 type Movie struct {
-	sched *diffusion.Schedule
-	x0    *diffusion.Planar
-	mode  Mode
-	seed  uint32
-
-	eps  []float32
-	traj *diffusion.Trajectory
+	in  paneInputs
+	src Source
 }
 
 // NewMovie prepares the frames of x0 under sched. x0 and sched are read,
 // never written.
 func NewMovie(sched *diffusion.Schedule, x0 *diffusion.Planar, mode Mode, seed uint32) *Movie {
-	return &Movie{sched: sched, x0: x0, mode: mode, seed: seed}
+	return &Movie{in: paneInputs{sched: sched, x0: x0, seed: seed}, src: mode.Source()}
 }
 
 // Bounds is the size of a frame.
-func (m *Movie) Bounds() image.Rectangle { return image.Rect(0, 0, m.x0.W, m.x0.H) }
+func (m *Movie) Bounds() image.Rectangle { return image.Rect(0, 0, m.in.x0.W, m.in.x0.H) }
 
 // T is the schedule's number of steps.
-func (m *Movie) T() int { return m.sched.T }
+func (m *Movie) T() int { return m.in.sched.T }
 
 // RGBA writes x_t as RGBA bytes (4·W·H) to dst; t is clamped to 0..T.
 func (m *Movie) RGBA(t int, dst []byte) {
-	t = min(max(t, 0), m.sched.T)
-	if m.mode == Markov {
-		if m.traj == nil {
-			m.traj = diffusion.NewTrajectory(m.sched, m.x0.Pix, uint64(m.seed))
-		}
-		m.traj.RGBAAt(t, dst)
-		return
-	}
-	if m.eps == nil {
-		m.eps = make([]float32, len(m.x0.Pix))
-		diffusion.Noise{Seed: uint64(m.seed)}.Fill(m.eps, 0)
-	}
-	a, b := m.sched.SqrtAlphaBar(t), m.sched.SqrtOneMinusAlphaBar(t)
-	diffusion.ClosedFormRGBA(dst, m.x0.Pix, m.eps, float32(a), float32(b))
+	m.in.rgba(m.src, min(max(t, 0), m.in.sched.T), dst)
 }
 
 // Image returns x_t as an image.
@@ -469,7 +451,7 @@ func NewGIFEncoder(m *Movie, o GIFOptions) (*GIFEncoder, error) {
 	b := m.Bounds()
 	pal := CubePalette(o.cube())
 	return &GIFEncoder{
-		movie: m, opts: o, steps: o.Steps(m.sched), pal: pal,
+		movie: m, opts: o, steps: o.Steps(m.in.sched), pal: pal,
 		rgba: make([]byte, 4*b.Dx()*b.Dy()),
 		pm:   image.NewPaletted(b, pal),
 	}, nil

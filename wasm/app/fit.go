@@ -24,3 +24,73 @@ func FitPicture(w, h, sw, sh int) (scale, x, y float64) {
 	}
 	return scale, (float64(sw) - scale*float64(w)) / 2, (float64(sh) - scale*float64(h)) / 2
 }
+
+// Rect is a pane's place on the canvas, in fractions of its width and
+// height (so the page can put a label over it whatever its size).
+type Rect struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+	W float64 `json:"w"`
+	H float64 `json:"h"`
+}
+
+// PaneLayout places n panes of w×h pixels on a screen of sw×sh pixels: the
+// grid of cols × ⌈n/cols⌉ cells that shows them largest, centred, with a
+// gap of gap pixels between cells. It returns the picture's rectangle in
+// each cell (fractions of the screen), row by row, and the scale from
+// picture pixels to screen pixels.
+func PaneLayout(n, w, h, sw, sh, gap int) ([]Rect, float64) {
+	n, w, h = max(n, 1), max(w, 1), max(h, 1)
+	if sw <= 0 || sh <= 0 {
+		return make([]Rect, n), 0
+	}
+	bestCols, best := 1, -1.0
+	for cols := 1; cols <= n; cols++ {
+		rows := (n + cols - 1) / cols
+		cw := float64(sw-(cols-1)*gap) / float64(cols)
+		ch := float64(sh-(rows-1)*gap) / float64(rows)
+		// On a tie the wider grid wins: side by side reads best.
+		if sc := math.Min(cw/float64(w), ch/float64(h)); sc >= best*(1-1e-12) {
+			best, bestCols = sc, cols
+		}
+	}
+	cols := bestCols
+	rows := (n + cols - 1) / cols
+	pw, ph := best*float64(w), best*float64(h)
+	totalW := float64(cols)*pw + float64((cols-1)*gap)
+	totalH := float64(rows)*ph + float64((rows-1)*gap)
+	x0 := (float64(sw) - totalW) / 2
+	y0 := (float64(sh) - totalH) / 2
+	rects := make([]Rect, n)
+	for i := range rects {
+		c, r := i%cols, i/cols
+		x := x0 + float64(c)*(pw+float64(gap))
+		y := y0 + float64(r)*(ph+float64(gap))
+		rects[i] = Rect{X: x / float64(sw), Y: y / float64(sh), W: pw / float64(sw), H: ph / float64(sh)}
+	}
+	return rects, best
+}
+
+// PaneGap is the gap between panes on a screen sw pixels wide.
+func PaneGap(sw int) int { return max(4, sw/100) }
+
+// Placement is where one pane goes on the screen: its top-left corner in
+// screen pixels and the scale from picture pixels to screen pixels.
+type Placement struct{ X, Y, Scale float64 }
+
+// PlacePanes places n panes of w×h pixels on a sw×sh screen. One pane is
+// the single view, placed by FitPicture (filling the screen when that
+// crops little); more go in PaneLayout's grid, PaneGap apart, each corner
+// on a whole screen pixel.
+func PlacePanes(n, w, h, sw, sh int) []Placement {
+	if n <= 1 {
+		scale, x, y := FitPicture(w, h, sw, sh)
+		return []Placement{{X: x, Y: y, Scale: scale}}
+	}
+	rects, scale := PaneLayout(n, w, h, sw, sh, PaneGap(sw))
+	out := make([]Placement, n)
+	for i, r := range rects {
+		out[i] = Placement{X: math.Round(r.X * float64(sw)), Y: math.Round(r.Y * float64(sh)), Scale: scale}
+	}
+	return out
+}

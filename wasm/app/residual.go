@@ -49,30 +49,18 @@ func ResidualGain(a float64) float64 {
 // Residual returns the ResidualView of the current picture, seed and
 // schedule (at t = T, whatever the state's t).
 func (e *Engine) Residual() ResidualView {
-	w, h := e.x0.W, e.x0.H
-	step := max(1, (max(w, h)+ResidualThumb-1)/ResidualThumb)
-	tw, th := (w+step-1)/step, (h+step-1)/step
-	n := tw * th
-	s := e.sched
+	in := e.in.thumbnail(ResidualThumb)
+	s := in.sched
 	a := s.SqrtAlphaBar(s.T)
-	b := s.SqrtOneMinusAlphaBar(s.T)
-	v := ResidualView{T: s.T, SqrtAlphaBarT: JSFloat(a), Gain: ResidualGain(a), W: tw, H: th, RGBA: make([]byte, 3*n*4)}
-	eps := e.closedFormEps()
-	xT := make([]float32, 3*n)
+	n := in.x0.N()
+	v := ResidualView{T: s.T, SqrtAlphaBarT: JSFloat(a), Gain: ResidualGain(a), W: in.x0.W, H: in.x0.H, RGBA: make([]byte, 3*n*4)}
+	xT := in.values(ClosedForm.Source(), s.T, nil, 1)
 	part := make([]float32, 3*n)
 	big := make([]float32, 3*n)
-	fa, fb, fg := float32(a), float32(b), float32(v.Gain*a)
-	k := 0
-	for ch := 0; ch < 3; ch++ {
-		for y := 0; y < th; y++ {
-			for x := 0; x < tw; x++ {
-				i := ch*w*h + y*step*w + x*step
-				xT[k] = float32(fa*e.x0.Pix[i]) + float32(fb*eps[i]) // as diffusion.ClosedForm (no fused multiply-add)
-				part[k] = fa * e.x0.Pix[i]
-				big[k] = fg * e.x0.Pix[i]
-				k++
-			}
-		}
+	fa, fg := float32(a), float32(v.Gain*a)
+	for k, x := range in.x0.Pix {
+		part[k] = fa * x
+		big[k] = fg * x
 	}
 	diffusion.ToRGBA(v.RGBA[:4*n], xT)
 	diffusion.ToRGBA(v.RGBA[4*n:8*n], part)
