@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"dissolve/diffusion"
+	"dissolve/reverse"
 )
 
 // Engine turns a State into pixels. It keeps what each part of the state
@@ -257,13 +258,20 @@ type ScheduleTable struct {
 	AlphaBar          []JSFloat `json:"alphaBar"`
 	SNR               []JSFloat `json:"snr"`
 	PosteriorVariance []JSFloat `json:"posteriorVariance"`
+	// The posterior mean μ̃_t = PosteriorMeanCoefX0·x_0 + PosteriorMeanCoefXt·x_t
+	// (Ho et al. eq. 7; reverse.Posterior's C0 and Ct).
+	PosteriorMeanCoefX0 []JSFloat `json:"posteriorMeanCoefX0"`
+	PosteriorMeanCoefXt []JSFloat `json:"posteriorMeanCoefXt"`
 }
 
 // Table returns the current schedule as arrays.
 func (e *Engine) Table() ScheduleTable {
 	s := e.in.sched
 	tab := ScheduleTable{T: s.T}
+	post := reverse.NewPosterior(s)
 	for t := 1; t <= s.T; t++ {
+		tab.PosteriorMeanCoefX0 = append(tab.PosteriorMeanCoefX0, JSFloat(post.C0[t]))
+		tab.PosteriorMeanCoefXt = append(tab.PosteriorMeanCoefXt, JSFloat(post.Ct[t]))
 		tab.Beta = append(tab.Beta, JSFloat(s.Beta[t]))
 		tab.Alpha = append(tab.Alpha, JSFloat(s.Alpha[t]))
 		tab.AlphaBar = append(tab.AlphaBar, JSFloat(s.AlphaBar[t]))

@@ -102,6 +102,17 @@ func TestReadoutComesFromTheSchedule(t *testing.T) {
 	if len(tab.AlphaBar) != 1000 || float64(tab.AlphaBar[999]) != sched.AlphaBar[1000] {
 		t.Errorf("table: %d values, last %v", len(tab.AlphaBar), tab.AlphaBar[len(tab.AlphaBar)-1])
 	}
+	// The posterior mean's coefficients, from their definitions (Ho et al.
+	// eq. 7): c0 = √ᾱ_{t−1}·β_t/(1−ᾱ_t), ct = √α_t·(1−ᾱ_{t−1})/(1−ᾱ_t).
+	for _, step := range []int{1, 2, 250, 1000} {
+		ab, prev := sched.AlphaBar[step], sched.AlphaBar[step-1]
+		c0 := math.Sqrt(prev) * sched.Beta[step] / (1 - ab)
+		ct := math.Sqrt(sched.Alpha[step]) * (1 - prev) / (1 - ab)
+		g0, gt := float64(tab.PosteriorMeanCoefX0[step-1]), float64(tab.PosteriorMeanCoefXt[step-1])
+		if math.Abs(g0-c0) > 1e-12*math.Max(1, c0) || math.Abs(gt-ct) > 1e-9*math.Max(1e-3, ct) {
+			t.Errorf("t = %d: posterior mean coefficients %g, %g; want %g, %g", step, g0, gt, c0, ct)
+		}
+	}
 }
 
 func TestSetStateKeepsTheOldStateOnError(t *testing.T) {
