@@ -87,7 +87,7 @@ func init() {
 				cb.progress.Invoke(1)
 				return enc.Bytes()
 			})
-			return map[string]any{"frames": o.Frames, "width": src.w, "height": src.h, "steps": o.Steps(src.sched)}, nil
+			return map[string]any{"frames": o.Frames, "width": src.w, "height": src.h, "steps": src.movie().Order(o.Steps(src.sched))}, nil
 		})
 		b.export(core, "exportEstimate", func(args []js.Value) (any, error) {
 			if len(args) < 1 || args[0].Type() != js.TypeString {
@@ -105,7 +105,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"bytes": n, "steps": o.Steps(src.sched), "frames": o.Frames, "width": src.w, "height": src.h}, nil
+			return map[string]any{"bytes": n, "steps": src.movie().Order(o.Steps(src.sched)), "frames": o.Frames, "width": src.w, "height": src.h}, nil
 		})
 		b.export(core, "exportFrameInto", func(args []js.Value) (any, error) {
 			if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeNumber {
@@ -123,7 +123,8 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				b.frames = &frameSource{key: key, src: src, m: src.movie(), steps: o.Steps(src.sched)}
+				m := src.movie()
+				b.frames = &frameSource{key: key, src: src, m: m, steps: m.Order(o.Steps(src.sched))}
 			}
 			f := b.frames
 			k := args[1].Int()
@@ -214,16 +215,26 @@ func init() {
 			if len(args) < 2 || args[0].Type() != js.TypeFunction || args[1].Type() != js.TypeFunction {
 				return nil, errors.New("exportPNG takes (resolve, reject)")
 			}
-			rgba, _ := b.game.eng.Frame()
-			x0 := b.game.eng.X0()
-			img := &image.RGBA{Pix: append([]byte(nil), rgba...), Stride: 4 * x0.W, Rect: image.Rect(0, 0, x0.W, x0.H)}
+			var img *image.RGBA
+			if s := b.game.eng.State(); s.Direction == app.Reverse { // x_t of the run, as on the canvas
+				src, err := b.movieSource(app.MaxExportSize)
+				if err != nil {
+					return nil, err
+				}
+				img = src.movie().Image(s.Step)
+			} else {
+				rgba, _ := b.game.eng.Frame()
+				x0 := b.game.eng.X0()
+				img = &image.RGBA{Pix: append([]byte(nil), rgba...), Stride: 4 * x0.W, Rect: image.Rect(0, 0, x0.W, x0.H)}
+			}
+			w, h := img.Rect.Dx(), img.Rect.Dy()
 			cb := &asyncCall{resolve: args[0], reject: args[1]}
 			go cb.run(func() ([]byte, error) {
 				var buf bytes.Buffer
 				err := app.EncodePNG(&buf, img)
 				return buf.Bytes(), err
 			})
-			return map[string]int{"width": x0.W, "height": x0.H}, nil
+			return map[string]int{"width": w, "height": h}, nil
 		})
 	})
 }
@@ -237,11 +248,25 @@ type movieSource struct {
 	mode  app.Mode
 	seed  uint32
 	w, h  int
+	// run is the reverse direction's run: the export then shows x_t from
+	// x_T back to x_0 (size bounds its magnified side).
+	run  *app.ReverseRun
+	size int
 }
 
 func (b *bridge) movieSource(size int) (*movieSource, error) {
 	s := b.game.eng.State()
 	src := &movieSource{sched: b.game.eng.Schedule(), x0: b.game.eng.X0(), mode: s.Mode, seed: s.Seed}
+	if s.Direction == app.Reverse {
+		r := b.game.rev.run
+		if r == nil || r.Key != b.lib.RunKey(s) {
+			return nil, errors.New("export: the reverse run is still being computed")
+		}
+		src.run, src.size = r, size
+		bounds := src.movie().Bounds()
+		src.w, src.h = bounds.Dx(), bounds.Dy()
+		return src, nil
+	}
 	if size != s.Size {
 		pic, err := b.lib.Picture(s.Image, size)
 		if err != nil {
@@ -264,7 +289,12 @@ type frameSource struct {
 	pix   js.Value // a Uint8ClampedArray of this realm with the frame's RGBA
 }
 
-func (m *movieSource) movie() *app.Movie { return app.NewMovie(m.sched, m.x0, m.mode, m.seed) }
+func (m *movieSource) movie() *app.Movie {
+	if m.run != nil {
+		return app.NewReverseMovie(m.sched, m.run, m.size)
+	}
+	return app.NewMovie(m.sched, m.x0, m.mode, m.seed)
+}
 
 // asyncCall holds the JavaScript callbacks of one export.
 type asyncCall struct {

@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,6 +47,11 @@ const (
 type Movie struct {
 	in  paneInputs
 	src Source
+	// run, in the reverse direction, holds the frames (x_t on the way
+	// back, magnified scale times): the movie then runs from x_T to x_0.
+	run   *ReverseRun
+	scale int
+	tmp   []byte
 }
 
 // NewMovie prepares the frames of x0 under sched. x0 and sched are read,
@@ -54,15 +60,48 @@ func NewMovie(sched *diffusion.Schedule, x0 *diffusion.Planar, mode Mode, seed u
 	return &Movie{in: paneInputs{sched: sched, x0: x0, seed: seed}, src: mode.Source()}
 }
 
+// NewReverseMovie is the movie of a reverse run under sched: x_t from x_T
+// back to x_0, each pixel magnified to a square so that the longer side
+// is at most size (at least one pixel a pixel).
+func NewReverseMovie(sched *diffusion.Schedule, run *ReverseRun, size int) *Movie {
+	k := max(1, size/max(run.W, run.H))
+	return &Movie{in: paneInputs{sched: sched}, run: run, scale: k, tmp: make([]byte, 4*run.W*run.H)}
+}
+
 // Bounds is the size of a frame.
-func (m *Movie) Bounds() image.Rectangle { return image.Rect(0, 0, m.in.x0.W, m.in.x0.H) }
+func (m *Movie) Bounds() image.Rectangle {
+	if m.run != nil {
+		return image.Rect(0, 0, m.run.W*m.scale, m.run.H*m.scale)
+	}
+	return image.Rect(0, 0, m.in.x0.W, m.in.x0.H)
+}
+
+// Order puts the steps of an export in the movie's order: 0 to T
+// forward, T down to 0 in reverse.
+func (m *Movie) Order(steps []int) []int {
+	if m.run != nil {
+		slices.Reverse(steps)
+	}
+	return steps
+}
 
 // T is the schedule's number of steps.
 func (m *Movie) T() int { return m.in.sched.T }
 
 // RGBA writes x_t as RGBA bytes (4·W·H) to dst; t is clamped to 0..T.
 func (m *Movie) RGBA(t int, dst []byte) {
-	m.in.rgba(m.src, min(max(t, 0), m.in.sched.T), dst)
+	t = min(max(t, 0), m.in.sched.T)
+	if m.run == nil {
+		m.in.rgba(m.src, t, dst)
+		return
+	}
+	m.run.PaneRGBA(m.tmp, PaneReverseXt, t)
+	w, h, k := m.run.W, m.run.H, m.scale
+	for y := range h * k {
+		for x := range w * k {
+			copy(dst[4*(y*w*k+x):][:4], m.tmp[4*((y/k)*w+x/k):][:4])
+		}
+	}
 }
 
 // Image returns x_t as an image.
@@ -451,7 +490,7 @@ func NewGIFEncoder(m *Movie, o GIFOptions) (*GIFEncoder, error) {
 	b := m.Bounds()
 	pal := CubePalette(o.cube())
 	return &GIFEncoder{
-		movie: m, opts: o, steps: o.Steps(m.in.sched), pal: pal,
+		movie: m, opts: o, steps: m.Order(o.Steps(m.in.sched)), pal: pal,
 		rgba: make([]byte, 4*b.Dx()*b.Dy()),
 		pm:   image.NewPaletted(b, pal),
 	}, nil
@@ -678,7 +717,7 @@ func StripLabelWidth(T int) int {
 // (digits 20 px tall). Each snapshot has a cell as wide as the snapshot,
 // or as the widest label where snapshots are narrower (centred in it).
 func Strip(m *Movie, frames int) *image.RGBA {
-	steps := FrameSteps(m.T(), frames)
+	steps := m.Order(FrameSteps(m.T(), frames))
 	b := m.Bounds()
 	w, h := b.Dx(), b.Dy()
 	cell := max(w, StripLabelWidth(m.T()))

@@ -1,9 +1,12 @@
 package app_test
 
 import (
+	"bytes"
+	"image/gif"
 	"math"
 	"testing"
 
+	"dissolve/diffusion"
 	"dissolve/wasm/app"
 )
 
@@ -86,5 +89,43 @@ func TestReverseRunStats(t *testing.T) {
 	}
 	if s := r.Stats(0); s.Visited != 0 || !math.IsNaN(float64(s.EffectiveN)) {
 		t.Errorf("stats at 0: %+v", s)
+	}
+}
+
+// The reverse run's movie: x_T to x_0, each pixel a k×k square.
+func TestReverseMovie(t *testing.T) {
+	sched, err := diffusion.NewSchedule(diffusion.LessonConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := app.NewReverseMovie(sched, testRun(), 8) // 2×1 → 8×4
+	if b := m.Bounds(); b.Dx() != 8 || b.Dy() != 4 {
+		t.Fatalf("bounds %v", b)
+	}
+	img := m.Image(1000) // x_T = (−1, 1): black then white, 4×4 each
+	if img.Pix[0] != 0 || img.Pix[4*3] != 0 || img.Pix[4*4] != 255 || img.Pix[4*(3*8+7)] != 255 {
+		t.Errorf("x_T magnified: %v", img.Pix[:32])
+	}
+	o := app.DefaultGIFOptions(app.Default())
+	o.Frames = 3
+	enc, err := app.NewGIFEncoder(m, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := enc.Steps(); s[0] != 1000 || s[len(s)-1] != 0 {
+		t.Errorf("the reverse GIF's steps %v, want T down to 0", s)
+	}
+	for enc.Next() == nil {
+	}
+	data, err := enc.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.DecodeAll(bytes.NewReader(data))
+	if err != nil || len(g.Image) != 3 {
+		t.Fatalf("GIF: %v, %d frames", err, len(g.Image))
+	}
+	if strip := app.Strip(m, 3); strip.Bounds().Dy() < 4 {
+		t.Errorf("strip %v", strip.Bounds())
 	}
 }

@@ -3,7 +3,11 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/gif"
+	"image/png"
 	"path/filepath"
 	"testing"
 
@@ -180,4 +184,41 @@ func TestReverseUploads(t *testing.T) {
 		t.Errorf("the sample is %.3f (RMS) from the uploaded picture, want a copy", s.Nearest.Distance)
 	}
 	screenshot(t, ctx, "reverse-upload", "#stage-box")
+}
+
+// TestReverseExports: the reverse run saves as a GIF from x_T back to x_0
+// (the first frame noise, the last the digit, as on the canvas), as a
+// strip, and the frame on screen as a PNG.
+func TestReverseExports(t *testing.T) {
+	ctx, _ := openAt(t, "?direction=reverse&play=0&t=0&seed=1&lang=en", false)
+	evalJSON(t, ctx, `ddpm.reverseReady().then(() => true)`, nil)
+	data := blobBytes(t, ctx, `ddpm.exportGIF({frames: 10, size: 112, label: false})`)
+	g, err := gif.DecodeAll(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Image) != 10 || g.Config.Width != 112 || g.Config.Height != 112 {
+		t.Fatalf("GIF: %d frames of %d×%d", len(g.Image), g.Config.Width, g.Config.Height)
+	}
+	// x_T is noise (about half the pixels light); x_0 a digit on black (few).
+	light := func(img *image.Paletted) float64 {
+		n := 0
+		for y := 0; y < img.Rect.Dy(); y++ {
+			for x := 0; x < img.Rect.Dx(); x++ {
+				if r, _, _, _ := img.At(x, y).RGBA(); r > 0x8000 {
+					n++
+				}
+			}
+		}
+		return float64(n) / float64(img.Rect.Dx()*img.Rect.Dy())
+	}
+	if first, last := light(g.Image[0]), light(g.Image[9]); first < 0.3 || last > 0.3 {
+		t.Errorf("light pixels: %.2f in the first frame (x_T), %.2f in the last (x_0)", first, last)
+	}
+	for _, expr := range []string{`ddpm.exportStripPNG({frames: 6, size: 84})`, `ddpm.exportPNG()`} {
+		img, err := png.Decode(bytes.NewReader(blobBytes(t, ctx, expr)))
+		if err != nil || img.Bounds().Dx() < 84 {
+			t.Errorf("%s: %v %v", expr, err, img)
+		}
+	}
 }
