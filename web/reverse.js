@@ -26,6 +26,8 @@ const DATA = {
   uploads: { name: 'uploads' }, // the visitor's picture, from the core (uploadSubset)
 };
 let loadedUpload = ''; // which upload the workers hold as "uploads"
+// The held-out digits the loss is measured on besides the training ones.
+const HELDOUT = { name: 'test', url: 'web/data/mnist-test.bin' };
 
 let pool = null; // a Promise of the pool, made on the first reverse state
 let shownKey = ''; // the key of the run on the canvas
@@ -76,7 +78,7 @@ function getPool() {
         return mainThreadPool();
       })
       .then(async (p) => {
-        await Promise.all(Object.values(DATA).filter((d) => d.url).map((d) => p.load(d)));
+        await Promise.all([...Object.values(DATA).filter((d) => d.url), HELDOUT].map((d) => p.load(d)));
         return p;
       });
   }
@@ -223,6 +225,33 @@ async function runGrid() {
   }
 }
 
+// ---- The loss: what a perfect network reaches, and the gap -------------
+// lossCurves measures L_simple(t) = E‖ε − ε̂(x_t, t)‖²/d on the training
+// digits and on held-out ones, for the ideal and the local denoiser
+// (compute's loss: Monte Carlo over m digits, with standard errors).
+async function lossCurves({ ts, m = 32 } = {}) {
+  const s = window.ddpm.getState();
+  const p = await getPool();
+  const base = {
+    schedule: s.schedule, T: s.T, betaStart: s.betaStart, betaEnd: s.betaEnd, zeroTerminalSNR: s.zeroTerminalSNR,
+    dataset: DATA.digits.name, datasetSize: s.datasetSize, test: HELDOUT.name, m, seed: s.seed,
+  };
+  if (ts) base.ts = ts;
+  const out = {};
+  for (const denoiser of ['ideal', 'local']) out[denoiser] = await p.loss({ ...base, denoiser }, { key: `loss-${denoiser}` });
+  return out;
+}
+
+// lossCSV: the curves as CSV, one row per t, every number as Go computed
+// it (JavaScript's shortest form reads back as the same float64).
+function lossCSV(curves) {
+  const cols = ['train', 'trainStdErr', 'test', 'testStdErr'];
+  const names = { train: 'trainMean', test: 'testMean', trainStdErr: 'trainStdErr', testStdErr: 'testStdErr' };
+  const head = ['t', ...['ideal', 'local'].flatMap((d) => cols.map((c) => `${d}_${c.replace(/StdErr$/, '_stderr')}`))];
+  const rows = curves.ideal.ts.map((t, i) => [t, ...['ideal', 'local'].flatMap((d) => cols.map((c) => curves[d][names[c]][i]))]);
+  return [head, ...rows].map((r) => r.join(',')).join('\n') + '\n';
+}
+
 // gridPNG: the grid at 4× (each pixel a 4×4 square), as a PNG Blob.
 function gridPNG() {
   const src = $('grid-canvas');
@@ -267,6 +296,12 @@ page.extendAPI({
   grid: runGrid,
   // exportGridPNG(): the last grid as a PNG Blob.
   exportGridPNG: gridPNG,
+  // loss({ts, m}): L_simple(t) of the ideal and the local denoiser on
+  // training and held-out digits: {ideal, local}, each {ts, trainMean,
+  // trainStdErr, testMean, testStdErr, m, n}.
+  loss: lossCurves,
+  // exportLossCSV({ts, m}): the same as CSV text.
+  async exportLossCSV(opts) { return lossCSV(await lossCurves(opts)); },
   // reverseReady() resolves once the run for the current state is drawn.
   reverseReady() {
     return new Promise((resolve, reject) => {

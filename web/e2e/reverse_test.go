@@ -9,6 +9,8 @@ import (
 	"image/gif"
 	"image/png"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -220,5 +222,30 @@ func TestReverseExports(t *testing.T) {
 		if err != nil || img.Bounds().Dx() < 84 {
 			t.Errorf("%s: %v %v", expr, err, img)
 		}
+	}
+}
+
+// TestReverseLoss: the loss a perfect network reaches. On the training
+// digits the ideal denoiser's loss is the floor (0 at small t: it knows
+// every training digit), on held-out digits it is higher (memorisation);
+// the CSV carries both denoisers.
+func TestReverseLoss(t *testing.T) {
+	ctx, _ := openAt(t, "?direction=reverse&play=0&datasetSize=500&lang=en", false)
+	var csv string
+	evalJSON(t, ctx, `ddpm.exportLossCSV({ts: [10, 300], m: 8})`, &csv)
+	lines := strings.Split(strings.TrimSpace(csv), "\n")
+	if len(lines) != 3 || lines[0] != "t,ideal_train,ideal_train_stderr,ideal_test,ideal_test_stderr,local_train,local_train_stderr,local_test,local_test_stderr" {
+		t.Fatalf("CSV:\n%s", csv)
+	}
+	row := strings.Split(lines[1], ",") // t = 10
+	num := func(s string) float64 {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%q in %q", s, lines[1])
+		}
+		return v
+	}
+	if row[0] != "10" || num(row[1]) > 1e-6 || num(row[3]) < 0.1 || num(row[5]) < num(row[1]) {
+		t.Errorf("at t = 10: ideal train %s, ideal test %s, local train %s", row[1], row[3], row[5])
 	}
 }
