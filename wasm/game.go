@@ -176,15 +176,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	x0 := g.eng.X0()
 	g.prefetch(start)
 	kernel := time.Since(start)
-	if len(g.imgs) != len(panes) || g.imgs[0].Bounds().Dx() != x0.W || g.imgs[0].Bounds().Dy() != x0.H {
-		for _, img := range g.imgs {
-			img.Deallocate()
-		}
-		g.imgs = g.imgs[:0]
-		for range panes {
-			g.imgs = append(g.imgs, ebiten.NewImage(x0.W, x0.H))
-		}
-		changed = true
+	if imgs, fresh := paneImages(g.imgs, len(panes), x0.W, x0.H); fresh {
+		g.imgs, changed = imgs, true
 	}
 	if changed {
 		for i, p := range panes {
@@ -217,6 +210,22 @@ type drawOp struct {
 	img   *ebiten.Image
 	geo   ebiten.GeoM
 	scale float64
+}
+
+// paneImages returns n images of w×h pixels: imgs itself when it has
+// them, else new ones (imgs deallocated) and true.
+func paneImages(imgs []*ebiten.Image, n, w, h int) ([]*ebiten.Image, bool) {
+	if len(imgs) == n && n > 0 && imgs[0].Bounds().Dx() == w && imgs[0].Bounds().Dy() == h {
+		return imgs, false
+	}
+	for _, img := range imgs {
+		img.Deallocate()
+	}
+	imgs = imgs[:0]
+	for range n {
+		imgs = append(imgs, ebiten.NewImage(w, h))
+	}
+	return imgs, true
 }
 
 // placePanes puts panes of w×h pixels on a sw×sh screen (app.PlacePanes).

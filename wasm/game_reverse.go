@@ -45,14 +45,8 @@ func (g *Game) drawReverse(screen *ebiten.Image) bool {
 	}
 	panes := r.ReversePanes()
 	changed := false
-	if len(v.imgs) != len(panes) || v.imgs[0].Bounds().Dx() != r.W || v.imgs[0].Bounds().Dy() != r.H {
-		for _, img := range v.imgs {
-			img.Deallocate()
-		}
-		v.imgs = v.imgs[:0]
-		for range panes {
-			v.imgs = append(v.imgs, ebiten.NewImage(r.W, r.H))
-		}
+	if imgs, fresh := paneImages(v.imgs, len(panes), r.W, r.H); fresh {
+		v.imgs = imgs
 		v.rgba = make([]byte, 4*r.W*r.H)
 		v.shown = ""
 	}
