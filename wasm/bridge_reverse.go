@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"syscall/js"
+	"unsafe"
 
 	"dissolve/wasm/app"
 	"dissolve/wasm/worker/compute"
@@ -67,15 +67,23 @@ func init() {
 			}
 			r := &app.ReverseRun{Key: meta.Key, W: meta.W, H: meta.H, C: meta.C, Timesteps: meta.Timesteps,
 				Frames: meta.Frames, EffectiveN: meta.EffectiveN, Nearest: meta.Nearest}
+			// The new run takes over the old one's buffers: a 1000-step run is
+			// megabytes, and fresh ones each time would make the garbage
+			// collector stop the page for long.
+			var xt, x0 []float32
+			if old := b.game.rev.run; old != nil {
+				xt, x0 = old.XT, old.X0
+				b.game.rev.run = nil
+			}
 			var err error
-			if r.XT, err = floats(args[1]); err != nil {
+			if r.XT, err = floats(xt, args[1]); err != nil {
 				return nil, err
 			}
-			if r.X0, err = floats(args[2]); err != nil {
+			if r.X0, err = floats(x0, args[2]); err != nil {
 				return nil, err
 			}
 			if args[3].Truthy() {
-				if r.NearestX, err = floats(args[3]); err != nil {
+				if r.NearestX, err = floats(nil, args[3]); err != nil {
 					return nil, err
 				}
 			}
@@ -88,8 +96,9 @@ func init() {
 	})
 }
 
-// floats reads a Uint8Array of little-endian float32s.
-func floats(v js.Value) ([]float32, error) {
+// floats reads a Uint8Array of little-endian float32s, into buf when it
+// has room.
+func floats(buf []float32, v js.Value) ([]float32, error) {
 	if v.Type() != js.TypeObject || v.Get("byteLength").Type() != js.TypeNumber {
 		return nil, errors.New("setReverseRun: pictures must be Uint8Arrays of float32s")
 	}
@@ -97,13 +106,15 @@ func floats(v js.Value) ([]float32, error) {
 	if n%4 != 0 || n > 1<<28 {
 		return nil, fmt.Errorf("setReverseRun: %d bytes are not float32s", n)
 	}
-	b := make([]byte, n)
-	if js.CopyBytesToGo(b, v) != n {
-		return nil, errors.New("setReverseRun: short copy")
+	// One copy, straight into the floats: wasm is little-endian, as the
+	// typed arrays are.
+	f := buf[:0]
+	if cap(f) < n/4 {
+		f = make([]float32, n/4)
 	}
-	f := make([]float32, n/4)
-	for i := range f {
-		f[i] = math.Float32frombits(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
+	f = f[:n/4]
+	if len(f) > 0 && js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), n), v) != n {
+		return nil, errors.New("setReverseRun: short copy")
 	}
 	return f, nil
 }

@@ -138,6 +138,7 @@ type browserFigures struct {
 	exports []string // one sentence per "BENCH browser export" line
 	inst    []string // one sentence per "BENCH browser instruments" line
 	worker  []string // the fields of each "BENCH browser worker" line
+	reverse []string // the fields of each "BENCH browser reverse" line
 }
 
 type report struct {
@@ -255,6 +256,8 @@ func parseBrowser(r io.Reader) browserFigures {
 			b.inst = append(b.inst, fmt.Sprintf("%s² %s: %s / %s / %s ms", kv["size"], kv["mode"], kv["js_p50_ms"], kv["js_p95_ms"], kv["js_max_ms"]))
 		case "worker":
 			b.worker = append(b.worker, fields)
+		case "reverse":
+			b.reverse = append(b.reverse, fields)
 		case "export":
 			kv := keyValues(fields)
 			b.exports = append(b.exports, fmt.Sprintf("%s export, %s², %s frames: %s ms (budget 5 s); longest wait between progress updates %s ms (budget 200 ms); longest gap between the page's animation frames meanwhile %s ms",
@@ -373,6 +376,12 @@ func (r *report) write(w io.Writer) {
 	if len(r.browser.worker) > 0 {
 		fmt.Fprintln(w, "compute workers (web/workers.js, TestBenchWorker; wall times on the page's main thread, worker times inside the worker):")
 		for _, line := range r.browser.worker {
+			fmt.Fprintln(w, "  "+line)
+		}
+	}
+	if len(r.browser.reverse) > 0 {
+		fmt.Fprintln(w, "the reverse direction on the page (TestBenchReverse; targets: >= 60 steps/s, a 4x4 DDIM-50 grid <= 2 s, 0 long tasks, slider input-to-frame p95 <= 50 ms):")
+		for _, line := range r.browser.reverse {
 			fmt.Fprintln(w, "  "+line)
 		}
 	}
