@@ -11,6 +11,7 @@ import { tryPatch, loadImage } from './api.js';
 import { on } from './events.js';
 import { showError } from './errors.js';
 import { schema, field, applies, onSchema } from './schema.js';
+import { menuValues } from './values.js';
 
 // The menus of speed and size offer these of the schema's range (the
 // schema gives a range, not a menu), and the default and current values.
@@ -25,10 +26,8 @@ const control = (name) => (name === 'playing' ? $('play') : $(name));
 const SELF_ENABLING = new Set(['compareSchedule']);
 
 // choices(f) are the values f's menu offers, in order.
-export function choices(f) {
-  if (f.options) return f.options;
-  const presets = (f.presets || PRESETS[f.name] || []).filter((v) => v >= f.min && v <= f.max);
-  return [...new Set([...presets, f.default])].sort((a, b) => a - b);
+function choices(f) {
+  return f.options || menuValues(PRESETS[f.name] || [], f.min, f.max, f.default);
 }
 
 // choiceLabel is the words of value v of field name; lang's values are
@@ -52,6 +51,8 @@ function fillMenu(sel, f) {
 // build gives every field's control what the schema says of it; before
 // the first frame, its default as its value.
 function build(s) {
+  const formats = s.limits && s.limits.uploadFormats;
+  if (formats) $('upload').accept = formats.map((f) => `image/${f.toLowerCase()}`).join(',');
   for (const f of s.fields) {
     const c = control(f.name);
     if (!c) continue;

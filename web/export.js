@@ -12,7 +12,8 @@ import { call, isReady } from './bridge.js';
 import { shareURL } from './api.js';
 import { on } from './events.js';
 import { showError } from './errors.js';
-import { isPlainObject, toJSON } from './values.js';
+import { schema, onSchema } from './schema.js';
+import { isPlainObject, menuValues, toJSON } from './values.js';
 
 // ---- The API ------------------------------------------------------------
 function abortError(signal) {
@@ -175,7 +176,7 @@ async function recordWebM(options) {
   if (encoder === 'webcodecs') {
     const { onProgress, signal, json } = splitOptions('exportWebM', rest);
     if (signal && signal.aborted) throw abortError(signal);
-    const fps = JSON.parse(json).fps || call('exportDefaults').gif.fps;
+    const fps = JSON.parse(json).fps || schema().export.gif.fps;
     return encodeWebM(json, bitrate, fps, onProgress, signal);
   }
   const { onProgress, signal, json } = splitOptions('exportWebM', rest);
@@ -183,7 +184,7 @@ async function recordWebM(options) {
   const type = typeof MediaRecorder !== 'undefined' && HTMLCanvasElement.prototype.captureStream &&
     ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
   if (!type) throw new Error('this browser cannot record video (no MediaRecorder for WebM)');
-  const fps = JSON.parse(json).fps || call('exportDefaults').gif.fps;
+  const fps = JSON.parse(json).fps || schema().export.gif.fps;
   const info = call('exportFrameInto', json, 0, null); // validates the options
   const { width, height, steps } = info;
   const canvas = document.createElement('canvas');
@@ -249,7 +250,7 @@ function estimate(options) {
   const { json } = splitOptions('estimateExport', rest);
   const g = call('exportEstimate', json);
   const o = JSON.parse(json);
-  const fps = o.fps || call('exportDefaults').gif.fps;
+  const fps = o.fps || schema().export.gif.fps;
   const floor = encoder === 'webcodecs' ? 0.045 * g.width * g.height * g.frames : 0;
   return { gif: g.bytes, webm: Math.round(0.5 * bitrate / 8 * g.frames / fps + floor), steps: g.steps, width: g.width, height: g.height };
 }
@@ -425,17 +426,46 @@ function wire() {
   $('export-cancel').addEventListener('click', () => { if (running) running.abort(); });
 }
 
-// The export's size follows the page's processing size (at most 192,
-// the default) until the visitor picks one.
+// The panel's menus offer these of the schema's export limits, and the
+// default (the schema's export defaults, app.DefaultGIFOptions).
+const PRESETS = {
+  'gif-frames': [20, 30, 40, 60, 90, 120],
+  'gif-fps': [10, 16, 20, 25, 30, 50],
+  'gif-size': [64, 128, 192, 256, 512],
+};
 let sizeTouched = false;
-on('ready', (s) => {
-  const sel = $('gif-size');
-  sel.addEventListener('change', () => { sizeTouched = true; });
-  const want = String(Math.min(s.size, 192));
-  if (!sizeTouched && [...sel.options].some((o) => o.value === want)) sel.value = want;
+let filled = false;
+function fillPanel(sc) {
+  const { gif, limits } = sc.export;
+  const menus = {
+    'gif-frames': [limits.minFrames, limits.maxGIFFrames, gif.frames],
+    'gif-fps': [limits.minFPS, limits.maxFPS, gif.fps],
+    'gif-size': [limits.minSize, limits.maxSize, gif.size],
+  };
+  for (const [id, [min, max, def]] of Object.entries(menus)) {
+    const sel = $(id);
+    const cur = sel.value;
+    sel.replaceChildren(...menuValues(PRESETS[id], min, max, def).map((v) => {
+      const o = document.createElement('option');
+      o.value = o.textContent = String(v);
+      return o;
+    }));
+    // The export's size follows the page's processing size (the core's
+    // default for it) until the visitor picks one.
+    sel.value = cur && (id !== 'gif-size' || sizeTouched) ? cur : String(def);
+  }
+  if (!filled) {
+    $('gif-spacing').value = gif.spacing;
+    $('gif-label').checked = gif.label;
+    filled = true;
+  }
+}
+onSchema(fillPanel);
+
+on('ready', () => {
   videoEncoderFound.then(() => { if (!webmType()) $('export-webm').hidden = true; });
   showEstimate();
 });
 
 wire();
-
+$('gif-size').addEventListener('change', () => { sizeTouched = true; });

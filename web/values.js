@@ -41,3 +41,9 @@ export function decodeRGBA(base64, w, h, count) {
   }
   return out;
 }
+
+// menuValues are the values a menu of numbers offers: the presets inside
+// [min, max], and the default, in order.
+export function menuValues(presets, min, max, def) {
+  return [...new Set([...presets.filter((v) => v >= min && v <= max), def])].sort((a, b) => a - b);
+}
