@@ -12,6 +12,14 @@ import (
 // SubsetMagic opens every subset file (see the package comment).
 const SubsetMagic = "DSSLVDS1"
 
+// The page's digit files (web/data/mnist-{train,test}.bin, written by
+// scripts/mnistdata) hold the first PageTrainDigits training digits and
+// the first PageTestDigits test digits of MNIST.
+const (
+	PageTrainDigits = 10000
+	PageTestDigits  = 1000
+)
+
 // subsetHeaderSize is the magic and N, W, H, C, L.
 const subsetHeaderSize = len(SubsetMagic) + 5*4
 

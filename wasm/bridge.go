@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"syscall/js"
 
-	"dissolve/diffusion"
 	"dissolve/wasm/app"
 )
 
@@ -23,12 +22,16 @@ type bridge struct {
 	frames *frameSource // the video export's movie (bridge_export.go)
 }
 
-// reply is the envelope of answers that can fail.
+// reply is the envelope of answers that can fail. A refusal carries the
+// English message and, when a field is at fault, its structured form
+// (field, code, min, max, options, got: app.FieldError), from which the
+// page says it in its own language.
 type reply struct {
-	State  *app.State `json:"state,omitempty"`
-	Error  string     `json:"error,omitempty"`
-	Field  string     `json:"field,omitempty"`
-	Errors []string   `json:"errors,omitempty"`
+	State *app.State `json:"state,omitempty"`
+	Error string     `json:"error,omitempty"`
+	*app.FieldError
+	Field string `json:"field,omitempty"` // also for errors without a code
+	Stop  int    `json:"stop,omitempty"`  // a teacher's path: the stop at fault, from 1
 }
 
 // extensions are further groups of core functions, each in its own file
@@ -85,13 +88,8 @@ func (b *bridge) install(core js.Value) {
 	b.export(core, "images", func(args []js.Value) (any, error) {
 		return b.lib.Names(), nil
 	})
-	b.export(core, "limits", func(args []js.Value) (any, error) {
-		return map[string]any{
-			"maxT": diffusion.MaxT, "minSize": app.MinSize, "maxSize": app.MaxSize, "defaultSize": app.Default().Size,
-			"minSpeed": app.MinSpeed, "maxSpeed": app.MaxSpeed, "maxSeed": app.MaxSeed,
-			"schedules": diffusion.ScheduleNames(), "uploadFormats": app.UploadFormats,
-			"maxUploadBytes": app.MaxUploadBytes, "maxUploadPixels": app.MaxUploadPixels,
-		}, nil
+	b.export(core, "schema", func(args []js.Value) (any, error) {
+		return app.Describe(b.game.eng.State(), b.lib), nil
 	})
 	// loadImage(bytes Uint8Array, resolve, reject): decodes off the calling
 	// turn of the event loop and answers through the callbacks.
@@ -101,7 +99,7 @@ func (b *bridge) install(core js.Value) {
 		}
 		n := args[0].Get("length").Int()
 		if n > app.MaxUploadBytes {
-			return nil, fmt.Errorf("picture: the file must be at most %d MiB, got %.1f MiB", app.MaxUploadBytes>>20, float64(n)/(1<<20))
+			return nil, app.FileSizeError(n)
 		}
 		data := make([]byte, n)
 		js.CopyBytesToGo(data, args[0])
@@ -109,12 +107,12 @@ func (b *bridge) install(core js.Value) {
 		go func() {
 			defer func() {
 				if r := recover(); r != nil {
-					reject.Invoke(fmt.Sprintf("internal error while decoding the picture: %v", r))
+					reject.Invoke(mustJSON(reply{Error: fmt.Sprintf("internal error while decoding the picture: %v", r)}))
 				}
 			}()
 			img, err := app.DecodeUpload(data)
 			if err != nil {
-				reject.Invoke(err.Error())
+				reject.Invoke(mustJSON(errorReply(err)))
 				return
 			}
 			b.game.mu.Lock()
@@ -128,7 +126,7 @@ func (b *bridge) install(core js.Value) {
 			}
 			b.game.mu.Unlock()
 			if err != nil {
-				reject.Invoke(err.Error())
+				reject.Invoke(mustJSON(errorReply(err)))
 				return
 			}
 			bounds := img.Bounds()
@@ -160,7 +158,12 @@ func (b *bridge) export(core js.Value, name string, fn func(args []js.Value) (an
 }
 
 func errorReply(err error) reply {
-	return reply{Error: err.Error(), Field: app.ErrorField(err)}
+	r := reply{Error: err.Error(), FieldError: app.AsFieldError(err), Field: app.ErrorField(err)}
+	var pe *app.PathError
+	if errors.As(err, &pe) {
+		r.Stop = pe.Stop
+	}
+	return r
 }
 
 func mustJSON(v any) string {

@@ -24,11 +24,7 @@ func init() {
 			}
 			stops, err := app.ParsePath([]byte(args[0].String()), b.game.eng.State(), b.lib)
 			if err != nil {
-				var pe *app.PathError
-				if errors.As(err, &pe) {
-					return pathError{Error: err.Error(), Field: pe.Field, Stop: pe.Stop}, nil
-				}
-				return nil, err
+				return nil, err // with its stop and field (errorReply)
 			}
 			return map[string]any{"stops": stops}, nil
 		})
@@ -36,12 +32,4 @@ func init() {
 			return b.game.eng.Residual(), nil
 		})
 	})
-}
-
-// pathError is validatePath's answer to a faulty path: the message, the
-// field and the stop (from 1; 0 for the file as a whole).
-type pathError struct {
-	Error string `json:"error"`
-	Field string `json:"field,omitempty"`
-	Stop  int    `json:"stop"`
 }

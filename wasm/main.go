@@ -40,11 +40,13 @@ func main() {
 	core := js.Global().Get("Object").New()
 	b := &bridge{game: game, lib: lib}
 	b.install(core)
-	msgs := make([]any, len(startErrors))
+	// startErrors: the URL parameters refused, each as a bridge refusal
+	// {error, field, code, …}, for the page to show in its language.
+	msgs := make([]reply, len(startErrors))
 	for i, e := range startErrors {
-		msgs[i] = e.Error()
+		msgs[i] = errorReply(e)
 	}
-	core.Set("startErrors", js.ValueOf(msgs))
+	core.Set("startErrors", js.Global().Get("JSON").Call("parse", mustJSON(msgs)))
 	js.Global().Set("dissolveCore", core)
 
 	mark("go-rungame")

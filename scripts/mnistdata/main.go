@@ -35,8 +35,8 @@ import (
 
 func main() {
 	out := flag.String("out", filepath.Join("web", "data"), "output folder")
-	nTrain := flag.Int("train", 10000, "training digits to write (the first ones)")
-	nTest := flag.Int("test", 1000, "test digits to write (the first ones)")
+	nTrain := flag.Int("train", dataset.PageTrainDigits, "training digits to write (the first ones)")
+	nTest := flag.Int("test", dataset.PageTestDigits, "test digits to write (the first ones)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("mnistdata: ")

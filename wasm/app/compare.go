@@ -1,10 +1,8 @@
 package app
 
 import (
-	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"dissolve/diffusion"
 )
@@ -83,41 +81,6 @@ func (s State) XtPane() int {
 		return i
 	}
 	return 0
-}
-
-func (n *State) applyCompare(p Patch) error {
-	if p.Compare != nil {
-		if !slices.Contains(Compares, *p.Compare) {
-			names := make([]string, len(Compares))
-			for i, c := range Compares {
-				names[i] = string(c)
-			}
-			return &FieldError{Field: "compare", Allowed: "one of " + strings.Join(names, ", "), Got: fmt.Sprintf("%q", clip(string(*p.Compare)))}
-		}
-		n.Compare = *p.Compare
-	}
-	if p.CompareSchedule != nil {
-		if !slices.Contains(diffusion.ScheduleNames(), *p.CompareSchedule) {
-			return &FieldError{Field: "compareSchedule", Allowed: "one of " + strings.Join(diffusion.ScheduleNames(), ", "), Got: fmt.Sprintf("%q", clip(*p.CompareSchedule))}
-		}
-		n.CompareSchedule = *p.CompareSchedule
-	}
-	return nil
-}
-
-// compareQuery gives the URL parameters of the comparison, only where they
-// differ from the default (so that links without a comparison stay as
-// they were).
-func (s State) compareQuery() []string {
-	var q []string
-	d := Default()
-	if s.Compare != d.Compare {
-		q = append(q, "compare="+string(s.Compare))
-	}
-	if s.CompareSchedule != d.CompareSchedule {
-		q = append(q, "compareSchedule="+s.CompareSchedule)
-	}
-	return q
 }
 
 // SecondConfig is the schedule of the second pane of CompareSchedules: the

@@ -23,7 +23,7 @@ func TestComparePatch(t *testing.T) {
 		{patch: `{"compare": "normalise"}`, compare: app.CompareNormalise, second: "cosine"},
 		{patch: `{"compare": "split"}`, wantErr: `compare must be one of none, schedules, modes, wrongsum, normalise, got "split"`},
 		{patch: `{"compareSchedule": "quad"}`, wantErr: `compareSchedule must be one of linear, scaled-linear, cosine, sigmoid, got "quad"`},
-		{patch: `{"compare": 2}`, wantErr: `compare must be a string, got 2`},
+		{patch: `{"compare": 2}`, wantErr: `compare must be one of none, schedules, modes, wrongsum, normalise, got 2`},
 	}
 	for _, tc := range tests {
 		p, err := app.ParsePatchJSON([]byte(tc.patch))

@@ -231,30 +231,30 @@ func (o GIFOptions) Delay() int { return (200/o.FPS + 1) / 2 }
 // Validate names the first field out of range.
 func (o GIFOptions) Validate() error {
 	if o.Frames < MinExportFrames || o.Frames > MaxGIFFrames {
-		return &FieldError{Field: "frames", Allowed: fmt.Sprintf("an integer in %d..%d", MinExportFrames, MaxGIFFrames), Got: fmt.Sprint(o.Frames)}
+		return rangeError("frames", "integer", MinExportFrames, MaxGIFFrames, fmt.Sprint(o.Frames))
 	}
 	if o.FPS < MinGIFFPS || o.FPS > MaxGIFFPS {
-		return &FieldError{Field: "fps", Allowed: fmt.Sprintf("an integer in %d..%d", MinGIFFPS, MaxGIFFPS), Got: fmt.Sprint(o.FPS)}
+		return rangeError("fps", "integer", MinGIFFPS, MaxGIFFPS, fmt.Sprint(o.FPS))
 	}
 	if err := validSpacing(o.Spacing); err != nil {
 		return err
 	}
 	if _, ok := gifCubes[o.Colors]; !ok && o.Colors != 0 {
-		return &FieldError{Field: "colors", Allowed: "252, 64 or 27", Got: fmt.Sprint(o.Colors)}
+		return optionError("colors", []string{"252", "64", "27"}, fmt.Sprint(o.Colors))
 	}
 	return validExportSize(o.Size)
 }
 
 func validSpacing(s string) error {
 	if s != "" && s != SpacingT && s != SpacingLogSNR {
-		return &FieldError{Field: "spacing", Allowed: `"logsnr" or "t"`, Got: clip(strconv.Quote(s))}
+		return optionError("spacing", []string{SpacingLogSNR, SpacingT}, clip(strconv.Quote(s)))
 	}
 	return nil
 }
 
 func validExportSize(size int) error {
 	if size < MinExportSize || size > MaxExportSize {
-		return &FieldError{Field: "size", Allowed: fmt.Sprintf("an integer in %d..%d", MinExportSize, MaxExportSize), Got: fmt.Sprint(size)}
+		return rangeError("size", "integer", MinExportSize, MaxExportSize, fmt.Sprint(size))
 	}
 	return nil
 }
@@ -289,7 +289,7 @@ func DefaultStripOptions() StripOptions { return StripOptions{Frames: 8, Size: 1
 // Validate names the first field out of range.
 func (o StripOptions) Validate() error {
 	if o.Frames < MinExportFrames || o.Frames > MaxStripFrames {
-		return &FieldError{Field: "frames", Allowed: fmt.Sprintf("an integer in %d..%d", MinExportFrames, MaxStripFrames), Got: fmt.Sprint(o.Frames)}
+		return rangeError("frames", "integer", MinExportFrames, MaxStripFrames, fmt.Sprint(o.Frames))
 	}
 	return validExportSize(o.Size)
 }
@@ -316,7 +316,7 @@ func parseOptions(data []byte, fields map[string]any) error {
 	sort.Strings(names)
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
-		return fmt.Errorf("options must be an object with the fields %s, got %s", strings.Join(names, ", "), clip(string(data)))
+		return &FieldError{Code: CodeOptions, Options: names, Got: clip(string(data))}
 	}
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
@@ -329,19 +329,19 @@ func parseOptions(data []byte, fields map[string]any) error {
 		case *int:
 			n, err := jsonInt(v)
 			if err != nil {
-				return &FieldError{Field: k, Allowed: "an integer", Got: clip(string(v))}
+				return typeError(k, "integer", clip(string(v)))
 			}
 			*dst = n
 		case *bool:
 			if err := json.Unmarshal(v, dst); err != nil || string(v) == "null" {
-				return &FieldError{Field: k, Allowed: "true or false", Got: clip(string(v))}
+				return typeError(k, "boolean", clip(string(v)))
 			}
 		case *string:
 			if err := json.Unmarshal(v, dst); err != nil || string(v) == "null" {
-				return &FieldError{Field: k, Allowed: "a string", Got: clip(string(v))}
+				return typeError(k, "string", clip(string(v)))
 			}
 		default:
-			return &FieldError{Field: clip(k), Allowed: "left out (the options are " + strings.Join(names, ", ") + ")", Got: "an unknown option"}
+			return &FieldError{Field: clip(k), Code: CodeUnknownOpt, Options: names}
 		}
 	}
 	return nil

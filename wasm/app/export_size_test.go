@@ -241,9 +241,9 @@ func TestParseGIFOptionsNewFields(t *testing.T) {
 		t.Errorf("%+v %v", o, err)
 	}
 	for _, c := range []struct{ json, msg string }{
-		{`{"spacing": "log"}`, `spacing must be "logsnr" or "t", got "log"`},
+		{`{"spacing": "log"}`, `spacing must be one of logsnr, t, got "log"`},
 		{`{"spacing": 3}`, `spacing must be a string, got 3`},
-		{`{"colors": 100}`, `colors must be 252, 64 or 27, got 100`},
+		{`{"colors": 100}`, `colors must be one of 252, 64, 27, got 100`},
 		{`{"label": "yes"}`, `label must be true or false`},
 	} {
 		if _, err := app.ParseGIFOptions([]byte(c.json), def); err == nil || !bytes.Contains([]byte(err.Error()), []byte(c.msg)) {

@@ -203,7 +203,7 @@ func TestParseGIFOptions(t *testing.T) {
 		}
 		var fe *app.FieldError
 		if c.field == "" {
-			if errors.As(err, &fe) {
+			if app.ErrorField(err) != "" {
 				t.Errorf("%s: %v names a field", c.json, err)
 			}
 			continue

@@ -154,26 +154,26 @@ var UploadFormats = []string{"PNG", "JPEG", "GIF", "WebP"}
 // and non-image data with an error that says which limit was hit.
 func DecodeUpload(data []byte) (image.Image, error) {
 	if len(data) == 0 {
-		return nil, errors.New("picture: the file is empty")
+		return nil, &FieldError{Field: "picture", Code: CodeFileEmpty}
 	}
 	if len(data) > MaxUploadBytes {
-		return nil, fmt.Errorf("picture: the file must be at most %d MiB, got %.1f MiB", MaxUploadBytes>>20, float64(len(data))/(1<<20))
+		return nil, FileSizeError(len(data))
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		if f := sniff(data); f != "" {
-			return nil, fmt.Errorf("picture: the %s file is corrupt or truncated (%v)", f, err)
+			return nil, corruptError(f, err)
 		}
-		return nil, fmt.Errorf("picture: not a %s file this page can read (%v)", joinOr(UploadFormats), err)
+		return nil, &FieldError{Field: "picture", Code: CodeFileFormat, Options: UploadFormats, Got: err.Error()}
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxUploadSide || cfg.Height > MaxUploadSide ||
 		float64(cfg.Width)*float64(cfg.Height) > MaxUploadPixels {
-		return nil, fmt.Errorf("picture: must be at most %d×%d pixels and %d megapixels, got %d×%d",
-			MaxUploadSide, MaxUploadSide, int(MaxUploadPixels/1e6), cfg.Width, cfg.Height)
+		return nil, &FieldError{Field: "picture", Code: CodeFilePixels, Got: fmt.Sprintf("%d×%d", cfg.Width, cfg.Height),
+			Args: map[string]string{"side": fmt.Sprint(MaxUploadSide), "megapixels": fmt.Sprint(int(MaxUploadPixels / 1e6))}}
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("picture: the %s file is corrupt or truncated (%v)", format, err)
+		return nil, corruptError(format, err)
 	}
 	return img, nil
 }
@@ -193,19 +193,13 @@ func sniff(data []byte) string {
 	return ""
 }
 
-func joinOr(xs []string) string {
-	s := ""
-	for i, x := range xs {
-		switch {
-		case i == 0:
-		case i == len(xs)-1:
-			s += " or "
-		default:
-			s += ", "
-		}
-		s += x
-	}
-	return s
+func corruptError(format string, err error) *FieldError {
+	return &FieldError{Field: "picture", Code: CodeFileCorrupt, Args: map[string]string{"format": format}, Got: err.Error()}
+}
+
+// FileSizeError refuses a file of n bytes, more than MaxUploadBytes.
+func FileSizeError(n int) *FieldError {
+	return &FieldError{Field: "picture", Code: CodeFileSize, Max: num(MaxUploadBytes >> 20), Got: fmt.Sprintf("%.1f", float64(n)/(1<<20))}
 }
 
 // Gradient is a smooth two-dimensional colour ramp: its power sits at the

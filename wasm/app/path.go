@@ -3,13 +3,11 @@ package app
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"dissolve/diffusion"
 )
 
 // A teacher's path is a JSON list of stops that presentation mode walks
@@ -70,15 +68,15 @@ func (e *PathError) Unwrap() error { return e.Err }
 // *PathError. Nothing is applied to the page by parsing.
 func ParsePath(data []byte, base State, images ImageSet) ([]PathStop, error) {
 	if len(data) > MaxPathBytes {
-		return nil, &PathError{Err: fmt.Errorf("the file must be at most %d KiB, got %.1f KiB", MaxPathBytes>>10, float64(len(data))/1024)}
+		return nil, &PathError{Err: &FieldError{Code: CodePathSize, Max: num(MaxPathBytes >> 10), Got: fmt.Sprintf("%.1f", float64(len(data))/1024)}}
 	}
 	var raw []json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&raw); err != nil || raw == nil {
-		return nil, &PathError{Err: fmt.Errorf("must be a JSON list of stops such as [{\"state\": {\"t\": 0}, \"text\": {\"en\": \"…\"}, \"chart\": \"alphabar\"}], got %s", clip(strings.TrimSpace(string(data))))}
+		return nil, &PathError{Err: &FieldError{Code: CodePathList, Got: clip(strings.TrimSpace(string(data)))}}
 	}
 	if len(raw) < 1 || len(raw) > MaxPathStops {
-		return nil, &PathError{Err: fmt.Errorf("must hold 1..%d stops, got %d", MaxPathStops, len(raw))}
+		return nil, &PathError{Err: &FieldError{Code: CodePathStops, Max: num(MaxPathStops), Got: fmt.Sprint(len(raw))}}
 	}
 	stops := make([]PathStop, len(raw))
 	cur := base
@@ -98,7 +96,7 @@ var stopFields = []string{"state", "text", "chart"}
 func parseStop(data json.RawMessage, cur State, images ImageSet) (PathStop, State, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
-		return PathStop{}, cur, fmt.Errorf("must be an object such as {\"state\": {\"t\": 0}, \"text\": {\"en\": \"…\"}}, got %s", clip(string(data)))
+		return PathStop{}, cur, &FieldError{Code: CodeStopObject, Got: clip(string(data))}
 	}
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
@@ -107,7 +105,7 @@ func parseStop(data json.RawMessage, cur State, images ImageSet) (PathStop, Stat
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !contains(stopFields, k) {
-			return PathStop{}, cur, fmt.Errorf("unknown field %q; the fields are %s", clip(k), strings.Join(stopFields, ", "))
+			return PathStop{}, cur, &FieldError{Code: CodeUnknown, Options: stopFields, Got: strconv.Quote(clip(k))}
 		}
 	}
 	stop := PathStop{Chart: "none"}
@@ -130,10 +128,10 @@ func parseStop(data json.RawMessage, cur State, images ImageSet) (PathStop, Stat
 	}
 	stop.State = compact.Bytes()
 
-	textAllowed := fmt.Sprintf(`{"en": "…", "ko": "…"}: "en" a sentence of 1..%d characters, "ko" optional`, MaxStopText)
+	textError := &FieldError{Field: "text", Code: CodeStopText, Max: num(MaxStopText), Got: clip(string(fields["text"]))}
 	var text map[string]any
 	if err := json.Unmarshal(fields["text"], &text); err != nil || text == nil {
-		return PathStop{}, cur, &FieldError{Field: "text", Allowed: textAllowed, Got: clip(string(fields["text"]))}
+		return PathStop{}, cur, textError
 	}
 	stop.Text = map[string]string{}
 	for _, k := range []string{"en", "ko"} {
@@ -143,20 +141,20 @@ func parseStop(data json.RawMessage, cur State, images ImageSet) (PathStop, Stat
 		}
 		s, isString := v.(string)
 		if !isString || strings.TrimSpace(s) == "" || utf8.RuneCountInString(s) > MaxStopText {
-			return PathStop{}, cur, &FieldError{Field: "text", Allowed: textAllowed, Got: clip(string(fields["text"]))}
+			return PathStop{}, cur, textError
 		}
 		stop.Text[k] = s
 	}
 	for k := range text {
 		if k != "en" && k != "ko" {
-			return PathStop{}, cur, &FieldError{Field: "text", Allowed: textAllowed, Got: clip(string(fields["text"]))}
+			return PathStop{}, cur, textError
 		}
 	}
 
 	if c, has := fields["chart"]; has {
 		var name string
 		if err := json.Unmarshal(c, &name); err != nil || !contains(Charts, name) {
-			return PathStop{}, cur, &FieldError{Field: "chart", Allowed: "one of " + strings.Join(Charts, ", "), Got: clip(string(c))}
+			return PathStop{}, cur, optionError("chart", Charts, clip(string(c)))
 		}
 		stop.Chart = name
 	}
@@ -170,19 +168,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// ErrorField returns the public name of the state field an error of
-// Apply, ParsePatchJSON or the schedule's validation is about, or "" when
-// it names none.
-func ErrorField(err error) string {
-	var fe *FieldError
-	var de *diffusion.ParamError
-	switch {
-	case errors.As(err, &fe):
-		return fe.Field
-	case errors.As(err, &de):
-		return de.Field
-	}
-	return ""
 }

@@ -35,13 +35,13 @@ func TestApplyPatchJSON(t *testing.T) {
 		{name: "negative t", patch: `{"t": -1}`, wantErr: "t must be an integer in 0..T (1000)"},
 		{name: "fractional t", patch: `{"t": 2.5}`, wantErr: "t must be an integer in 0..T, got 2.5"},
 		{name: "string t", patch: `{"t": "3"}`, wantErr: `t must be an integer in 0..T, got "3"`},
-		{name: "null from NaN", patch: `{"betaStart": null}`, wantErr: "betaStart must be a finite number, got null"},
+		{name: "null from NaN", patch: `{"betaStart": null}`, wantErr: "betaStart must be a number in (0, 1), got null"},
 		{name: "T zero", patch: `{"T": 0}`, wantErr: "T must be an integer in 1..10000, got 0"},
 		{name: "T too large", patch: `{"T": 10001}`, wantErr: "T must be an integer in 1..10000, got 10001"},
 		{name: "beta range", patch: `{"betaStart": 0.5, "betaEnd": 0.1}`, wantErr: "betaEnd"},
 		{name: "beta one", patch: `{"betaEnd": 1}`, wantErr: "betaEnd"},
 		{name: "unknown schedule", patch: `{"schedule": "quadratic"}`, wantErr: "schedule must be one of"},
-		{name: "unknown mode", patch: `{"mode": "reverse"}`, wantErr: `mode must be "closed" or "markov", got "reverse"`},
+		{name: "unknown mode", patch: `{"mode": "reverse"}`, wantErr: `mode must be one of closed, markov, got "reverse"`},
 		{name: "size small", patch: `{"size": 16}`, wantErr: "size must be an integer in 32..1024, got 16"},
 		{name: "speed NaN string", patch: `{"speed": "NaN"}`, wantErr: "speed must be a number"},
 		{name: "speed zero", patch: `{"speed": 0}`, wantErr: "speed must be a number of steps per second in 1..5000, got 0"},
@@ -49,7 +49,7 @@ func TestApplyPatchJSON(t *testing.T) {
 		{name: "seed too big", patch: `{"seed": 4294967296}`, wantErr: "seed must be an integer in 0..4294967295"},
 		{name: "upload before any", patch: `{"image": "upload"}`, wantErr: "image must be one of astronaut"},
 		{name: "unknown image", patch: `{"image": "../etc/passwd"}`, wantErr: "image must be one of"},
-		{name: "lang", patch: `{"lang": "fr"}`, wantErr: `lang must be "en" or "ko", got "fr"`},
+		{name: "lang", patch: `{"lang": "fr"}`, wantErr: `lang must be one of en, ko, got "fr"`},
 		{name: "bool as number", patch: `{"playing": 1}`, wantErr: "playing must be true or false, got 1"},
 		{name: "unknown field", patch: `{"tt": 1}`, wantErr: `unknown field "tt"; the fields are t, T`},
 		{name: "not an object", patch: `[1,2]`, wantErr: "state patch must be an object"},
@@ -100,8 +100,7 @@ func TestApplyIsAllOrNothing(t *testing.T) {
 func TestShrinkingTClampsT(t *testing.T) {
 	s := app.Default()
 	s.Step = 900
-	T := 100
-	n, err := s.Apply(app.Patch{T: &T}, lib())
+	n, err := s.Apply(app.Patch{"T": 100}, lib())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +110,9 @@ func TestShrinkingTClampsT(t *testing.T) {
 }
 
 func TestFieldErrorsAreTyped(t *testing.T) {
-	size := 2000
-	_, err := app.Default().Apply(app.Patch{Size: &size}, lib())
+	_, err := app.Default().Apply(app.Patch{"size": 2000}, lib())
 	var fe *app.FieldError
-	if !errors.As(err, &fe) || fe.Field != "size" {
+	if !errors.As(err, &fe) || fe.Field != "size" || fe.Code != app.CodeRange || *fe.Min != 32 || *fe.Max != 1024 {
 		t.Fatalf("err = %#v, want a *FieldError for size", err)
 	}
 }

@@ -234,7 +234,7 @@ func TestInvalidAPICalls(t *testing.T) {
 		{`{T: 0, t: 0}`, "T must be an integer in 1..10000, got 0"},
 		{`{betaStart: NaN}`, "betaStart must be a number"},
 		{`{schedule: "cosine", size: 5}`, "size must be an integer in 32..1024, got 5"},
-		{`{mode: "reverse"}`, `mode must be "closed" or "markov"`},
+		{`{mode: "reverse"}`, `mode must be one of closed, markov`},
 		{`{foo: 1}`, `unknown field "foo"`},
 		{`"t=3"`, "setState takes an object"},
 	}
