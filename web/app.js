@@ -48,8 +48,9 @@ $('stats').textContent = w('loading');
 onStage('ready', (core) => {
   // The still picture and the loading note give way to the canvas.
   $('stage-box').classList.add('live');
-  if (typeof core.schema === 'function') setSchema(call('schema')); // TEMP until the core serves it
-  for (const e of core.startErrors || []) showError(typeof e === 'string' ? e : coreError(e), w('urlProblem'));
+  // The export panel's defaults and limits come with the schema.
+  setSchema({ ...call('schema'), export: call('exportDefaults') });
+  for (const e of core.startErrors || []) showError(coreError(e), w('urlProblem'));
   const s = call('getState');
   setLang(s.lang);
   // The picture is on the canvas: show the readouts and resolve ready

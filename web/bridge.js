@@ -1,7 +1,8 @@
 // bridge.js: the client of the Go core. The core runs in the stage
 // iframe (web/stage.html) and defines window.dissolveCore there; every
 // function of it answers with a JSON string, {"error": …, "field", "code",
-// "min", "max", "options", "got"} when it refuses. call() parses the
+// "min", "max", "options", "got", …: app.FieldError, and the "stop" of a
+// teacher's path} when it refuses. call() parses the
 // answer and throws an Error carrying those fields.
 //
 // The stage reaches the page through window.dissolveHost (web/stage.js
@@ -27,7 +28,7 @@ export const isReady = () => core !== null;
 // and its structured fields.
 export function coreError(out) {
   const err = new Error(out.error);
-  for (const k of ['field', 'code', 'min', 'max', 'options', 'got']) {
+  for (const k of ['field', 'code', 'kind', 'min', 'max', 'minOpen', 'maxOpen', 'maxField', 'other', 'options', 'args', 'got', 'stop']) {
     if (out[k] !== undefined && out[k] !== null) err[k] = out[k];
   }
   return err;

@@ -13,21 +13,15 @@ import { showError } from './errors.js';
 import { schema, field, applies, onSchema } from './schema.js';
 import { menuValues } from './values.js';
 
-// The menus of speed and size offer these of the schema's range (the
-// schema gives a range, not a menu), and the default and current values.
-const PRESETS = {
-  speed: [10, 30, 60, 120, 200, 500, 1000],
-  size: [32, 64, 128, 256, 512, 768, 1024],
-};
-
 // The control of a field. compareSchedule's control switches the
 // comparison on itself, so its "when" never disables it.
 const control = (name) => (name === 'playing' ? $('play') : $(name));
 const SELF_ENABLING = new Set(['compareSchedule']);
 
 // choices(f) are the values f's menu offers, in order.
+// A menu of numbers offers the schema's presets inside its range.
 function choices(f) {
-  return f.options || menuValues(PRESETS[f.name] || [], f.min, f.max, f.default);
+  return f.options || menuValues(f.presets || [], f.min, f.max, f.default);
 }
 
 // choiceLabel is the words of value v of field name; lang's values are
@@ -51,8 +45,7 @@ function fillMenu(sel, f) {
 // build gives every field's control what the schema says of it; before
 // the first frame, its default as its value.
 function build(s) {
-  const formats = s.limits && s.limits.uploadFormats;
-  if (formats) $('upload').accept = formats.map((f) => `image/${f.toLowerCase()}`).join(',');
+  $('upload').accept = s.upload.formats.map((f) => `image/${f.toLowerCase()}`).join(',');
   for (const f of s.fields) {
     const c = control(f.name);
     if (!c) continue;

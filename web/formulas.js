@@ -26,6 +26,11 @@ const num = (v) => mn(fmt(v, 4));
 const xsub = (t) => sub('x', String(t));
 const tm1 = (t) => (typeof t === 'number' ? String(t - 1) : row(mi('t'), mo('−'), mn('1')));
 
+// oneMinusAlphaBar is 1 − ᾱ_t as the core computes it (the readout's
+// oneMinusAlphaBar); until the core's readout carries it, from ᾱ_t.
+// TODO(#9): drop the fallback once app.Readout has oneMinusAlphaBar.
+const oneMinusAlphaBar = (r) => (r.oneMinusAlphaBar !== undefined ? r.oneMinusAlphaBar : 1 - r.alphaBar);
+
 // rows are [word key, general formula, formula at t] for readout r at
 // step t; alphaBarPrev is ᾱ_{t−1} (1 for t < 2).
 function rows(t, r, alphaBarPrev) {
@@ -38,7 +43,7 @@ function rows(t, r, alphaBarPrev) {
   // Any step at once.
   const abt = sub(bar('α'), 't');
   out.push(['fClosed', row(q(sub('x', 't'), sub('x', '0')), mo('='), N(row(sqrt(abt), sub('x', '0')), row(mo('('), mn('1'), mo('−'), sub(bar('α'), 't'), mo(')')))),
-    row(q(xsub(t), sub('x', '0')), mo('='), N(row(num(r.sqrtAlphaBar), sub('x', '0')), num(r.oneMinusAlphaBar)))]);
+    row(q(xsub(t), sub('x', '0')), mo('='), N(row(num(r.sqrtAlphaBar), sub('x', '0')), num(oneMinusAlphaBar(r))))]);
   // ᾱ_t as a product.
   const prod = m('munderover', mo('∏'), row(mi('s'), mo('='), mn('1')), mi('t'));
   out.push(['fProduct', row(sub(bar('α'), 't'), mo('='), prod, sub('α', 's'), mo('='), row(mo('('), mn('1'), mo('−'), sub('β', 't'), mo(')')), sub(bar('α'), tm1('t'))),

@@ -217,8 +217,8 @@ function usePath(textOfFile, name) {
   try {
     out = call('validatePath', textOfFile);
   } catch (e) {
-    showError(e);
-    pathStatus.textContent = errorText(e);
+    showError(e, '', true);
+    pathStatus.textContent = errorText(e, true);
     pathStatus.classList.add('path-error');
     return false;
   }
