@@ -72,7 +72,7 @@ function tell(kind, arg) {
 }
 
 // connect installs window.dissolveHost and catches up with a stage that
-// became ready before the page's modules ran.
+// became ready, or stopped, before the page's modules ran.
 export function connect() {
   window.dissolveHost = {
     coreReady(c) {
@@ -91,6 +91,8 @@ export function connect() {
   };
   try {
     const sw = $('stage').contentWindow;
-    if (sw && sw.dissolveStage && sw.dissolveStage.ready) window.dissolveHost.coreReady(sw.dissolveCore);
+    const stage = sw && sw.dissolveStage;
+    if (stage && stage.ready) window.dissolveHost.coreReady(sw.dissolveCore);
+    if (stage && stage.stoppedWith) window.dissolveHost.coreStopped(stage.stoppedWith);
   } catch (e) { /* not yet loaded */ }
 }

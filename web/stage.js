@@ -33,7 +33,10 @@
     },
   };
 
+  // A stop before the page's modules ran is kept in stoppedWith, for the
+  // page to catch up with (web/bridge.js).
   function stopped(msg) {
+    window.dissolveStage.stoppedWith = msg;
     const h = host();
     if (h) h.coreStopped(msg);
     else console.error(msg);
