@@ -12,24 +12,6 @@ import (
 	"dissolve/wasm/app"
 )
 
-// schemaDoc is the part of ddpm.schema() the page's controls are built
-// from (app.Description).
-type schemaDoc struct {
-	Fields []struct {
-		Name     string   `json:"name"`
-		Kind     string   `json:"kind"`
-		Min      *float64 `json:"min"`
-		Max      *float64 `json:"max"`
-		MaxField string   `json:"maxField"`
-		MinOpen  bool     `json:"minOpen"`
-		MaxOpen  bool     `json:"maxOpen"`
-		Step     any      `json:"step"`
-		Options  []any    `json:"options"`
-		Presets  []any    `json:"presets"`
-		Default  any      `json:"default"`
-	} `json:"fields"`
-}
-
 // jsText is how a value reads in an HTML control: numbers as JavaScript's
 // String() writes them.
 func jsText(v any) string {
@@ -63,7 +45,7 @@ var notOnThePage = map[string]bool{
 // holds t at its default).
 func TestControlsFromSchema(t *testing.T) {
 	ctx, base := openPage(t, "?play=0")
-	var sc schemaDoc
+	var sc app.Description
 	evalJSON(t, ctx, `window.ddpm.schema()`, &sc)
 	if len(sc.Fields) == 0 {
 		t.Fatal("ddpm.schema() has no fields")
@@ -108,12 +90,8 @@ func TestControlsFromSchema(t *testing.T) {
 		def := jsText(f.Default)
 		switch {
 		case f.Kind == "enum":
-			want := make([]string, len(f.Options))
-			for i, o := range f.Options {
-				want[i] = jsText(o)
-			}
-			if c.Tag != "SELECT" || !slices.Equal(c.Options, want) || c.Value != def {
-				t.Errorf("%s: %s with options %v at %q, want a menu of %v at %q", f.Name, c.Tag, c.Options, c.Value, want, def)
+			if c.Tag != "SELECT" || !slices.Equal(c.Options, f.Options) || c.Value != def {
+				t.Errorf("%s: %s with options %v at %q, want a menu of %v at %q", f.Name, c.Tag, c.Options, c.Value, f.Options, def)
 			}
 		case f.Kind == "boolean" && f.Name == "playing":
 			if c.Pressed != "false" {
@@ -128,8 +106,8 @@ func TestControlsFromSchema(t *testing.T) {
 		case c.Tag == "SELECT":
 			// A menu of numbers: the schema's presets inside the range, and the default.
 			var want []float64
-			for _, p := range append(f.Presets, f.Default) {
-				if v, ok := p.(float64); ok && v >= *f.Min && v <= *f.Max && !slices.Contains(want, v) {
+			for _, v := range append(slices.Clone(f.Presets), f.Default.(float64)) {
+				if v >= *f.Min && v <= *f.Max && !slices.Contains(want, v) {
 					want = append(want, v)
 				}
 			}
@@ -154,7 +132,7 @@ func TestControlsFromSchema(t *testing.T) {
 			}
 			step := "any"
 			if f.Step != nil {
-				step = jsText(f.Step)
+				step = jsText(*f.Step)
 			}
 			if c.Tag != "INPUT" || c.Min != jsText(*f.Min) || c.Max != max || c.Step != step || c.Value != def {
 				t.Errorf("%s: %s min %q max %q step %q value %q, want min %q max %q step %q value %q",
