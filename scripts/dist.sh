@@ -3,7 +3,9 @@
 # under any sub-path (a GitHub Pages project site, a blog's /static/ddpm/):
 #
 #   dist/index.html                  the page (?embed=1 for iframes)
-#   dist/web/*.js, *.css, *.svg      its scripts, styles and icon
+#   dist/web/*.js, *.css, *.svg      its scripts (ES modules, web/app.js imports the rest), styles and icon
+#   dist/web/words-*.json            the page's words, one catalogue a language
+#   dist/web/data/schema.json        the state schema, as the build wrote it
 #   dist/web/stage.html              the canvas' iframe; its <meta name="dissolve-wasm">
 #                                    names the wasm below
 #   dist/web/dissolve.HASH.wasm      the build, named by the first 16 hex digits
@@ -39,10 +41,11 @@ mkdir -p "$tmp/web/images" "$tmp/web/examples" "$tmp/web/lessons" "$tmp/web/data
 trap 'rm -rf "$tmp"' EXIT
 
 cp index.html "$tmp/"
-for f in web/*.js web/*.css web/*.svg web/stage.html; do
+for f in web/*.js web/*.json web/*.css web/*.svg web/stage.html; do
 	cp "$f" "$tmp/web/"
 done
 cp web/images/* "$tmp/web/images/"
+cp web/data/schema.json "$tmp/web/data/"
 cp web/examples/* "$tmp/web/examples/"
 cp web/lessons/* "$tmp/web/lessons/"
 cp web/data/*.bin web/data/*.bin.gz web/data/*.bin.br "$tmp/web/data/"
@@ -79,7 +82,7 @@ if grep -nE '(src|href)="(/|[a-z]+:)|url\(/|fetch\([`'"'"'"]/' "$tmp"/index.html
 fi
 
 files=()
-while IFS= read -r f; do files+=("$f"); done < <(find "$tmp" -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.svg' -o -name '*.wasm' \) | sort)
+while IFS= read -r f; do files+=("$f"); done < <(find "$tmp" -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.json' -o -name '*.svg' -o -name '*.wasm' \) | sort)
 "$GO" run ./scripts/compress "${files[@]}" >/dev/null
 
 rm -rf "$DIST"

@@ -17,7 +17,6 @@ import (
 // The exports (web/export.js wraps them as window.ddpm.exportGIF and
 // friends):
 //
-//	exportDefaults()                                  → {gif, strip, limits}
 //	exportCSV()                                       → {csv}
 //	exportGIF(optionsJSON, progress, cancelled, resolve, reject)      → {frames, width, height}
 //	exportStripPNG(optionsJSON, progress, cancelled, resolve, reject) → {frames, width, height}
@@ -41,16 +40,6 @@ import (
 // a failure or a cancellation to reject as a message.
 func init() {
 	extensions = append(extensions, func(b *bridge, core js.Value) {
-		b.export(core, "exportDefaults", func(args []js.Value) (any, error) {
-			return map[string]any{
-				"gif":   app.DefaultGIFOptions(b.game.eng.State()),
-				"strip": app.DefaultStripOptions(),
-				"limits": map[string]int{
-					"minFrames": app.MinExportFrames, "maxGIFFrames": app.MaxGIFFrames, "maxStripFrames": app.MaxStripFrames,
-					"minFPS": app.MinGIFFPS, "maxFPS": app.MaxGIFFPS, "minSize": app.MinExportSize, "maxSize": app.MaxExportSize,
-				},
-			}, nil
-		})
 		b.export(core, "exportCSV", func(args []js.Value) (any, error) {
 			var buf bytes.Buffer
 			if err := app.WriteScheduleCSV(&buf, b.game.eng.Schedule()); err != nil {

@@ -15,9 +15,11 @@
 // (core.compute, the same Go code): slower, and on the main thread, but
 // the page still works.
 import { createPool, gridSeeds } from './workers.js';
-
-const page = window.dissolvePage;
-const $ = (id) => document.getElementById(id);
+import { $ } from './dom.js';
+import { call, raw } from './bridge.js';
+import { on } from './events.js';
+import { w } from './i18n.js';
+import { showError } from './errors.js';
 
 // The data sets the workers load, by the state's dataset name.
 const DATA = {
@@ -34,34 +36,6 @@ let shownKey = ''; // the key of the run on the canvas
 let wantedKey = ''; // the key of the run being computed
 const waiters = []; // reverseReady() calls waiting for the current key
 
-page.words({
-  en: {
-    reverseComputing: 'Computing the way back from noise…',
-    reverseReady: (ms, n) => `The way back: computed in ${ms} ms over ${n} training images.`,
-    reverseFailed: 'The reverse run could not be computed',
-    reverseNoData: (name) => `The data set "${name}" is not available yet.`,
-    gridTitle: 'Sixteen seeds at once',
-    gridRun: 'Sample 16 digits',
-    gridNearest: 'show the nearest training digit beside each',
-    gridSave: 'Save the grid as PNG',
-    gridAria: 'Sixteen samples of the reverse process',
-    gridComputing: 'Computing 16 samples…',
-    gridNote: (copies, median, ms) => `${copies} of 16 are copies of training digits (novelty below 0.05); median novelty ${median.toFixed(2)}; ${ms} ms.`,
-  },
-  ko: {
-    reverseComputing: '노이즈에서 되돌아가는 길을 계산하는 중…',
-    reverseReady: (ms, n) => `되돌아가는 길: 훈련 이미지 ${n}개로 ${ms} ms에 계산했습니다.`,
-    reverseFailed: '역방향 과정을 계산하지 못했습니다',
-    reverseNoData: (name) => `데이터 세트 "${name}"는 아직 쓸 수 없습니다.`,
-    gridTitle: '시드 16개를 한 번에',
-    gridRun: '숫자 16개 샘플링',
-    gridNearest: '각 샘플 옆에 가장 가까운 훈련 숫자 보이기',
-    gridSave: '격자를 PNG로 저장',
-    gridAria: '역방향 과정의 샘플 16개',
-    gridComputing: '샘플 16개를 계산하는 중…',
-    gridNote: (copies, median, ms) => `16개 중 ${copies}개가 훈련 숫자의 복사본입니다(새로움 0.05 미만). 새로움의 중앙값 ${median.toFixed(2)}, ${ms} ms.`,
-  },
-});
 
 function status(text) {
   const el = $('reverse-status');
@@ -89,7 +63,7 @@ function getPool() {
 function mainThreadPool() {
   const run = (op, args, bytes) => {
     const t0 = performance.now();
-    const out = page.raw('compute', op, JSON.stringify(args), bytes);
+    const out = raw('compute', op, JSON.stringify(args), bytes);
     if (out.error !== undefined) throw Object.assign(new Error(out.error), { name: 'ComputeError', field: out.field || '' });
     return Object.assign(JSON.parse(out.json), out.arrays, { ms: performance.now() - t0 });
   };
@@ -121,7 +95,7 @@ async function loadUpload(p, s, key) {
   if (s.dataset !== 'uploads') return;
   const which = key.slice(key.lastIndexOf('|upload '));
   if (which === loadedUpload) return;
-  const bytes = Uint8Array.from(atob(page.call('uploadSubset')), (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(atob(call('uploadSubset')), (c) => c.charCodeAt(0));
   await p.load({ name: 'uploads', bytes });
   loadedUpload = which;
 }
@@ -148,10 +122,10 @@ function stageBytes(f) {
 async function compute(s, key) {
   wantedKey = key;
   if (!DATA[s.dataset]) {
-    status(page.w('reverseNoData')(s.dataset));
+    status(w('reverseNoData', { name: s.dataset }));
     return;
   }
-  status(page.w('reverseComputing'));
+  status(w('reverseComputing'));
   try {
     const p = await getPool();
     await loadUpload(p, s, key);
@@ -161,14 +135,14 @@ async function compute(s, key) {
       key, width: run.width, height: run.height, planes: run.planes, timesteps: run.timesteps,
       frames: run.frames, effectiveN: run.effectiveN, nearest: run.nearest,
     };
-    page.call('setReverseRun', JSON.stringify(meta), stageBytes(run.xt), stageBytes(run.x0), stageBytes(run.nearestX));
+    call('setReverseRun', JSON.stringify(meta), stageBytes(run.xt), stageBytes(run.x0), stageBytes(run.nearestX));
     shownKey = key;
-    status(page.w('reverseReady')(Math.round(run.ms || 0), run.n));
+    status(w('reverseReady', { ms: Math.round(run.ms || 0), n: run.n }));
     for (const w of waiters.splice(0)) w.resolve();
   } catch (e) {
     if (e && e.name === 'Superseded') return;
-    status(`${page.w('reverseFailed')}: ${e.message || e}`);
-    page.showError(`${page.w('reverseFailed')}: ${e.message || e}`);
+    status(`${w('reverseFailed')}: ${e.message || e}`);
+    showError(e, w('reverseFailed'));
     for (const w of waiters.splice(0)) w.reject(e);
   }
 }
@@ -202,23 +176,23 @@ function drawGrid() {
 async function runGrid() {
   const s = window.ddpm.getState();
   if (s.direction !== 'reverse' || !DATA[s.dataset]) return null;
-  $('grid-note').textContent = page.w('gridComputing');
+  $('grid-note').textContent = w('gridComputing');
   $('grid-run').disabled = true;
   try {
     const p = await getPool();
     const { every, ...a } = args(s);
-    await loadUpload(p, s, page.call('reverseKey'));
+    await loadUpload(p, s, call('reverseKey'));
     const g = await p.grid(a);
     grid = g;
     drawGrid();
     const nov = g.nearest.map((m) => m.novelty).sort((x, y) => x - y);
     const copies = nov.filter((v) => v < 0.05).length;
-    $('grid-note').textContent = page.w('gridNote')(copies, (nov[7] + nov[8]) / 2, Math.round(g.ms || 0));
+    $('grid-note').textContent = w('gridNote', { copies, median: ((nov[7] + nov[8]) / 2).toFixed(2), ms: Math.round(g.ms || 0) });
     $('grid-save').disabled = false;
     return { nearest: g.nearest, seeds: Array.from({ length: 16 }, (_, i) => (s.seed + i) % 4294967296) };
   } catch (e) {
     if (e && e.name === 'Superseded') return null;
-    $('grid-note').textContent = `${page.w('reverseFailed')}: ${e.message || e}`;
+    $('grid-note').textContent = `${w('reverseFailed')}: ${e.message || e}`;
     throw e;
   } finally {
     $('grid-run').disabled = false;
@@ -282,14 +256,15 @@ function check(s) {
   if (el) el.hidden = s.direction !== 'reverse';
   $('reverse-grid').hidden = s.direction !== 'reverse';
   if (s.direction !== 'reverse') return;
-  const key = page.call('reverseKey');
+  const key = call('reverseKey');
   if (key !== shownKey && key !== wantedKey) compute(s, key);
 }
 
-page.on('ready', check);
-page.on('frame', (f) => check(f.state));
+on('ready', check);
+on('frame', (f) => check(f.state));
 
-page.extendAPI({
+// api: the reverse direction's members of window.ddpm (web/api.js).
+export const api = {
   // grid(): samples 16 consecutive seeds from the state's seed with the
   // state's settings, draws them, and resolves to their seeds and
   // nearest training images {index, label, distance, novelty}.
@@ -306,8 +281,8 @@ page.extendAPI({
   reverseReady() {
     return new Promise((resolve, reject) => {
       const s = window.ddpm.getState();
-      if (s.direction === 'reverse' && page.call('reverseKey') === shownKey) resolve();
+      if (s.direction === 'reverse' && call('reverseKey') === shownKey) resolve();
       else waiters.push({ resolve, reject });
     });
   },
-});
+};

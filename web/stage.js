@@ -33,7 +33,10 @@
     },
   };
 
+  // A stop before the page's modules ran is kept in stoppedWith, for the
+  // page to catch up with (web/bridge.js).
   function stopped(msg) {
+    window.dissolveStage.stoppedWith = msg;
     const h = host();
     if (h) h.coreStopped(msg);
     else console.error(msg);
@@ -115,9 +118,20 @@
 
   // The built-in pictures (wasm/app/images.go, Builtins) load in parallel
   // with the WebAssembly; Go reads them from window.dissolveBuiltinFiles.
-  const pictureFiles = ['astronaut.jpg', 'cat.jpg', 'coffee.jpg', 'tiny.png'];
-  function fetchPictures() {
-    return Promise.all(pictureFiles.map(async (name) => {
+  // Their files are named by the build's copy of the schema
+  // (data/schema.json, scripts/schemajson).
+  async function pictureFiles() {
+    try {
+      const resp = await fetch('data/schema.json');
+      if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+      return (await resp.json()).builtinFiles;
+    } catch (e) {
+      console.warn(`the list of built-in pictures did not load: ${e.message || e}`);
+      return [];
+    }
+  }
+  async function fetchPictures() {
+    const entries = await Promise.all((await pictureFiles()).map(async (name) => {
       try {
         const resp = await fetch(`images/${name}`);
         if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
@@ -126,7 +140,8 @@
         console.warn(`picture ${name} did not load: ${e.message || e}`);
         return null;
       }
-    })).then((entries) => Object.fromEntries(entries.filter(Boolean)));
+    }));
+    return Object.fromEntries(entries.filter(Boolean));
   }
 
   async function main() {

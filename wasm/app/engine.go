@@ -226,6 +226,7 @@ type Readout struct {
 	AlphaBar             JSFloat `json:"alphaBar"`
 	SqrtAlphaBar         JSFloat `json:"sqrtAlphaBar"`
 	SqrtOneMinusAlphaBar JSFloat `json:"sqrtOneMinusAlphaBar"`
+	OneMinusAlphaBar     JSFloat `json:"oneMinusAlphaBar"` // 1 − ᾱ_t without cancellation
 	SNR                  JSFloat `json:"snr"`
 	LogSNR               JSFloat `json:"logSNR"`
 	PosteriorVariance    JSFloat `json:"posteriorVariance"` // β̃_t; 0 at t = 0 by convention
@@ -240,7 +241,8 @@ func (e *Engine) Readout() Readout {
 		Step: t, T: s.T,
 		Beta: JSFloat(s.Beta[t]), Alpha: JSFloat(s.Alpha[t]), AlphaBar: JSFloat(s.AlphaBar[t]),
 		SqrtAlphaBar: JSFloat(s.SqrtAlphaBar(t)), SqrtOneMinusAlphaBar: JSFloat(s.SqrtOneMinusAlphaBar(t)),
-		SNR: JSFloat(s.SNR(t)), LogSNR: JSFloat(s.LogSNR(t)),
+		OneMinusAlphaBar: JSFloat(s.OneMinusAlphaBar(t)),
+		SNR:              JSFloat(s.SNR(t)), LogSNR: JSFloat(s.LogSNR(t)),
 		Width: e.in.x0.W, Height: e.in.x0.H,
 	}
 	if t >= 1 {

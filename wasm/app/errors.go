@@ -102,7 +102,7 @@ func fill(tmpl, lang string, e *FieldError) string {
 }
 
 // arg is the value of one placeholder; the page's JavaScript fills the
-// same placeholders the same way (web/i18n.js).
+// same placeholders the same way (web/errors.js).
 func (e *FieldError) arg(name, lang string) string {
 	switch name {
 	case "field":

@@ -32,19 +32,6 @@ func testLibrary(t *testing.T) *app.Library {
 	return &app.Library{Files: files}
 }
 
-// The stage fetches exactly the built-in files (web/stage.js lists them).
-func TestStageFetchesTheBuiltinFiles(t *testing.T) {
-	js, err := os.ReadFile(filepath.Join("..", "..", "web", "stage.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range app.BuiltinFiles() {
-		if !strings.Contains(string(js), "'"+f+"'") {
-			t.Errorf("web/stage.js does not fetch %s", f)
-		}
-	}
-}
-
 func TestMissingFileIsAnError(t *testing.T) {
 	if _, err := (&app.Library{}).Picture("cat", 64); err == nil || !strings.Contains(err.Error(), `picture "cat" did not load`) {
 		t.Errorf("err = %v", err)

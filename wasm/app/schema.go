@@ -583,6 +583,26 @@ type Description struct {
 	// Panes is the number of panes of each comparison.
 	Panes  map[string]int `json:"panes"`
 	Upload UploadLimits   `json:"upload"`
+	// Export is the export panel's defaults and limits; BuiltinFiles the
+	// built-in pictures' files the stage fetches (web/images).
+	Export       ExportDefaults `json:"export"`
+	BuiltinFiles []string       `json:"builtinFiles"`
+}
+
+// ExportDefaults are the exports' default options for a state and the
+// limits of their fields.
+type ExportDefaults struct {
+	GIF    GIFOptions     `json:"gif"`
+	Strip  StripOptions   `json:"strip"`
+	Limits map[string]int `json:"limits"`
+}
+
+// DefaultExports returns the exports' defaults for s.
+func DefaultExports(s State) ExportDefaults {
+	return ExportDefaults{GIF: DefaultGIFOptions(s), Strip: DefaultStripOptions(), Limits: map[string]int{
+		"minFrames": MinExportFrames, "maxGIFFrames": MaxGIFFrames, "maxStripFrames": MaxStripFrames,
+		"minFPS": MinGIFFPS, "maxFPS": MaxGIFFPS, "minSize": MinExportSize, "maxSize": MaxExportSize,
+	}}
 }
 
 // UploadLimits are the limits of an uploaded picture.
@@ -597,7 +617,9 @@ type UploadLimits struct {
 func Describe(s State, images ImageSet) Description {
 	d := Description{MaxString: MaxString, PassiveParams: PassiveParams, Languages: Languages,
 		Codes: Codes, Messages: Messages, Words: Words, Prefixes: Prefixes, Panes: map[string]int{},
-		Upload: UploadLimits{MaxBytes: MaxUploadBytes, MaxPixels: MaxUploadPixels, MaxSide: MaxUploadSide, Formats: UploadFormats}}
+		Upload:       UploadLimits{MaxBytes: MaxUploadBytes, MaxPixels: MaxUploadPixels, MaxSide: MaxUploadSide, Formats: UploadFormats},
+		Export:       DefaultExports(s),
+		BuiltinFiles: BuiltinFiles()}
 	for _, f := range Schema {
 		d.Fields = append(d.Fields, f.Describe(s, images))
 	}

@@ -38,14 +38,7 @@ func TestBenchBrowser(t *testing.T) {
 	// First load: empty HTTP cache and no compiled code (fresh profile).
 	// Then a reload: revalidated cache (no-cache), as a returning visitor.
 	for _, load := range []string{"cold", "warm"} {
-		navigate(t, ctx, base+"/index.html")
-		waitReady(t, ctx)
-		var at *float64
-		evalJSON(t, ctx, `window.benchReadyAt ?? null`, &at)
-		if at == nil {
-			t.Fatal("window.ddpm was not assigned as a plain property; cannot time ready")
-		}
-		emit(t, "ready load=%s ms=%.1f", load, *at)
+		emit(t, "ready load=%s ms=%.1f", load, loadReady(t, ctx, base+"/index.html"))
 	}
 
 	// Each setting runs settle+window; perf() covers the last few seconds
@@ -54,13 +47,7 @@ func TestBenchBrowser(t *testing.T) {
 	for _, size := range []int{256, 512, 1024} {
 		for _, mode := range []string{"closed", "markov"} {
 			evalJSON(t, ctx, fmt.Sprintf(`window.ddpm.setState({size: %d, mode: %q, t: 0, playing: true})`, size, mode), nil)
-			var perf struct {
-				FPS      float64      `json:"fps"`
-				Frames   int          `json:"frames"`
-				FrameMs  app.Quantile `json:"frameMs"`
-				KernelMs app.Quantile `json:"kernelMs"`
-			}
-			evalJSON(t, ctx, fmt.Sprintf(`new Promise(r => setTimeout(r, %d)).then(() => window.ddpm.perf())`, (settle+window).Milliseconds()), &perf)
+			perf := perfAfter(t, ctx, settle+window)
 			var st struct {
 				Size    int    `json:"size"`
 				Mode    string `json:"mode"`
@@ -103,6 +90,36 @@ func timeReady(t *testing.T, ctx context.Context) {
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: readyHook}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// loadReady loads url and returns when window.ddpm.ready resolved, in ms
+// since navigation start (timeReady must have hooked ctx).
+func loadReady(t *testing.T, ctx context.Context, url string) float64 {
+	t.Helper()
+	navigate(t, ctx, url)
+	waitReady(t, ctx)
+	var at *float64
+	evalJSON(t, ctx, `window.benchReadyAt ?? null`, &at)
+	if at == nil {
+		t.Fatal("window.ddpm was not assigned as a plain property; cannot time ready")
+	}
+	return *at
+}
+
+// perfReport is window.ddpm.perf(): the frames of the last few seconds.
+type perfReport struct {
+	FPS      float64      `json:"fps"`
+	Frames   int          `json:"frames"`
+	FrameMs  app.Quantile `json:"frameMs"`
+	KernelMs app.Quantile `json:"kernelMs"`
+}
+
+// perfAfter waits d and reads window.ddpm.perf().
+func perfAfter(t *testing.T, ctx context.Context, d time.Duration) perfReport {
+	t.Helper()
+	var perf perfReport
+	evalJSON(t, ctx, fmt.Sprintf(`new Promise(r => setTimeout(r, %d)).then(() => window.ddpm.perf())`, d.Milliseconds()), &perf)
+	return perf
 }
 
 func emit(t *testing.T, format string, args ...any) {

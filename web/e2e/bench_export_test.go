@@ -22,21 +22,9 @@ func TestBenchExport(t *testing.T) {
 	// reader who has the blog open; the embed load is the one timed.
 	navigate(t, ctx, base+"/index.html?play=0")
 	waitReady(t, ctx)
-	navigate(t, ctx, base+"/index.html?play=0")
-	waitReady(t, ctx)
-	var page *float64
-	evalJSON(t, ctx, `window.benchReadyAt ?? null`, &page)
-	if page != nil {
-		t.Logf("for comparison, the full page (warm): ready after %.0f ms", *page)
-	}
-	navigate(t, ctx, base+"/index.html?embed=1")
-	waitReady(t, ctx)
-	var at *float64
-	evalJSON(t, ctx, `window.benchReadyAt ?? null`, &at)
-	if at == nil {
-		t.Fatal("could not time ready")
-	}
-	emit(t, "ready load=embed ms=%.1f", *at)
+	t.Logf("for comparison, the full page (warm): ready after %.0f ms", loadReady(t, ctx, base+"/index.html?play=0"))
+	at := loadReady(t, ctx, base+"/index.html?embed=1")
+	emit(t, "ready load=embed ms=%.1f", at)
 
 	// The GIF export on the full page, with the animation playing.
 	navigate(t, ctx, base+"/index.html?size=256&play=1")
@@ -67,8 +55,8 @@ func TestBenchExport(t *testing.T) {
 	if r.MaxProgressGap > 200 {
 		t.Errorf("progress updates up to %.0f ms apart, budget 200", r.MaxProgressGap)
 	}
-	if *at > 1000 {
-		t.Errorf("embed first frame after %.0f ms, budget 1000", *at)
+	if at > 1000 {
+		t.Errorf("embed first frame after %.0f ms, budget 1000", at)
 	}
 	assertClean(t, ctx, base)
 }

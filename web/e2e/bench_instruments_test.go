@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	"dissolve/wasm/app"
 )
 
 // TestBenchInstruments measures the page with the instruments off and on
@@ -18,10 +16,7 @@ import (
 //
 //	go test -tags browser,browserbench -run '^TestBenchInstruments$' -v ./web/e2e/
 func TestBenchInstruments(t *testing.T) {
-	base := startServer(t, repoRoot(t))
-	ctx := newBrowser(t)
-	navigate(t, ctx, base+"/index.html?play=1")
-	waitReady(t, ctx)
+	ctx, base := openPage(t, "?play=1")
 	instrumentsReady(t, ctx)
 
 	const settle, window = 1 * time.Second, 3 * time.Second
@@ -53,13 +48,7 @@ func TestBenchInstruments(t *testing.T) {
 			window.ddpm.setState(%s);
 			window.dissolveInstruments.reset();
 		})()`, s.on, s.scroll, s.patch), nil)
-		var perf struct {
-			FPS      float64      `json:"fps"`
-			Frames   int          `json:"frames"`
-			FrameMs  app.Quantile `json:"frameMs"`
-			KernelMs app.Quantile `json:"kernelMs"`
-		}
-		evalJSON(t, ctx, fmt.Sprintf(`new Promise(r => setTimeout(r, %d)).then(() => window.ddpm.perf())`, (settle+window).Milliseconds()), &perf)
+		perf := perfAfter(t, ctx, settle+window)
 		var st struct {
 			Size    int  `json:"size"`
 			Playing bool `json:"playing"`

@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"encoding/base64"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -22,14 +21,7 @@ import (
 //
 //	go test -tags browser,browserbench -run '^TestBenchWebMEncoders$' -v ./web/e2e/
 func TestBenchWebMEncoders(t *testing.T) {
-	files, err := app.ReadBuiltinFiles(filepath.Join(repoRoot(t), "web", "images"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pic, err := (&app.Library{Files: files}).Picture("astronaut", 192)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pic := builtinPicture(t, "astronaut", 192)
 	sched, err := diffusion.NewSchedule(diffusion.LessonConfig())
 	if err != nil {
 		t.Fatal(err)

@@ -450,14 +450,7 @@ func TestExports(t *testing.T) {
 			t.Errorf("progress went back: %v", progress)
 		}
 	}
-	files, err := app.ReadBuiltinFiles(filepath.Join(repoRoot(t), "web", "images"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pic, err := (&app.Library{Files: files}).Picture("astronaut", 64)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pic := builtinPicture(t, "astronaut", 64)
 	x0 := diffusion.FromImage(pic, 64)
 	ref := x0.Image()
 	meanDiff := func(img *image.Paletted) float64 {
@@ -616,4 +609,19 @@ func TestExports(t *testing.T) {
 	}
 	screenshot(t, ctx, "exports-panel")
 	assertClean(t, ctx, base)
+}
+
+// builtinPicture is the built-in picture name at the processing size, read
+// from web/images as the page's core reads it.
+func builtinPicture(t testing.TB, name string, size int) image.Image {
+	t.Helper()
+	files, err := app.ReadBuiltinFiles(filepath.Join(repoRoot(t), "web", "images"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic, err := (&app.Library{Files: files}).Picture(name, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pic
 }

@@ -235,16 +235,20 @@ func TestLanguageSwitch(t *testing.T) {
 	if msg != "t must be an integer in 0..T (1000), got 5000" {
 		t.Errorf("API error %q", msg)
 	}
-	// The other messages Go sends, rendered in Korean.
-	for in, want := range map[string]string{
-		`compare must be one of none, schedules, modes, wrongsum, normalise, got "x"`:         `compare: 다음 중 하나(none, schedules, modes, wrongsum, normalise)이어야 합니다 (받은 값: "x")`,
-		`URL parameter ignored: speed must be a number of steps per second in 1..5000, got 0`: `URL parameter ignored: speed: 1..5000 범위의 초당 단계 수이어야 합니다 (받은 값: 0)`,
-		`unknown field "tt"; the fields are t, T`:                                             `알 수 없는 필드 "tt"; 쓸 수 있는 것: t, T`,
-	} {
-		var got string
-		evalJSON(t, ctx, fmt.Sprintf(`window.dissolveKoError(%q)`, in), &got)
-		if got != want {
-			t.Errorf("Korean of %q: %q, want %q", in, got, want)
+	// The other messages Go sends, rendered in Korean: each refusal's
+	// code filled from the schema's Korean table, as Go's own
+	// FieldError.Message("ko") fills it.
+	for _, patch := range []string{`{compare: "x"}`, `{speed: 0}`, `{tt: 1}`} {
+		var r struct {
+			Text  string
+			Error app.FieldError
+		}
+		evalJSON(t, ctx, fmt.Sprintf(`(async () => {
+			const { errorText } = await import(new URL('web/errors.js', location.href).href);
+			try { ddpm.setState(%s); } catch (e) { return {Text: errorText(e), Error: {...e}}; }
+		})()`, patch), &r)
+		if want := r.Error.Message("ko"); r.Text != want || r.Error.Code == "" || !strings.ContainsAny(r.Text, "다는의") {
+			t.Errorf("Korean of setState(%s): %q, want the Korean table's %q", patch, r.Text, want)
 		}
 	}
 	screenshot(t, ctx, "inst-page-ko")
@@ -259,7 +263,7 @@ func paneCrops(t *testing.T, ctx context.Context, img *image.RGBA) []*image.RGBA
 		Kinds []string   `json:"kinds"`
 		Rects []app.Rect `json:"rects"`
 	}
-	evalJSON(t, ctx, `window.dissolvePage.call('panes')`, &r)
+	evalJSON(t, ctx, `JSON.parse(document.getElementById('stage').contentWindow.dissolveCore.panes())`, &r)
 	b := img.Bounds()
 	var out []*image.RGBA
 	for _, rc := range r.Rects {
@@ -323,7 +327,7 @@ func TestComparePanesShareTheCursor(t *testing.T) {
 	waitFor(t, ctx, "two rows of readouts", `document.querySelectorAll('#hist-table tbody tr').length === 2`)
 	evalJSON(t, ctx, `window.scrollTo(0, 0)`, nil)
 	var stds []float64
-	evalJSON(t, ctx, `window.dissolvePage.call('instruments', -1).panes.map(p => p.std)`, &stds)
+	evalJSON(t, ctx, `JSON.parse(document.getElementById('stage').contentWindow.dissolveCore.instruments(-1)).panes.map(p => p.std)`, &stds)
 	if len(stds) != 2 || math.Abs(stds[0]-stds[1]) > 0.02*stds[0] {
 		t.Errorf("closed form and chain std: %v", stds)
 	}
@@ -359,13 +363,13 @@ func TestComparePanesShareTheCursor(t *testing.T) {
 	// The wrong sum's std is far from the right one; z-scoring gives std 1
 	// but not a Gaussian.
 	var r app.InstrumentReport
-	evalJSON(t, ctx, `window.dissolvePage.call('instruments', -1)`, &r)
+	evalJSON(t, ctx, `JSON.parse(document.getElementById('stage').contentWindow.dissolveCore.instruments(-1))`, &r)
 	z, xT := r.Panes[1], r.Panes[2]
 	if math.Abs(float64(z.Std)-1) > 1e-3 || math.Abs(float64(xT.Std)-1) > 0.02 || !(z.KS > 5*xT.KS) {
 		t.Errorf("normalise: z-score std %g KS %g, x_T std %g KS %g", z.Std, z.KS, xT.Std, xT.KS)
 	}
 	set(t, ctx, `{compare: "wrongsum", t: 1000}`)
-	evalJSON(t, ctx, `window.dissolvePage.call('instruments', -1)`, &r)
+	evalJSON(t, ctx, `JSON.parse(document.getElementById('stage').contentWindow.dissolveCore.instruments(-1))`, &r)
 	if !(float64(r.Panes[1].Std) > 2*float64(r.Panes[0].Std)) {
 		t.Errorf("wrong sum std %g against right %g", r.Panes[1].Std, r.Panes[0].Std)
 	}
@@ -528,7 +532,7 @@ func TestPausedComparisonsShowEveryPane(t *testing.T) {
 		waitWithin(t, ctx, time.Second, `false`) // the line refreshes every 250 ms
 		line := textOf(t, ctx, "#stats")
 		var r app.InstrumentReport
-		evalJSON(t, ctx, `window.dissolvePage.call('instruments', -1)`, &r)
+		evalJSON(t, ctx, `JSON.parse(document.getElementById('stage').contentWindow.dissolveCore.instruments(-1))`, &r)
 		var xt app.PaneStats
 		for _, p := range r.Panes {
 			if p.Kind == app.PaneClosed {

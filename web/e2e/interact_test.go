@@ -54,17 +54,7 @@ func TestDragScrubsT(t *testing.T) {
 	// Touch: a finger drags half the width left.
 	touch := func(typ input.DispatchTouchEventType, x float64) {
 		t.Helper()
-		p := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{}}
-		if typ != input.DispatchTouchEventTypeTouchEnd {
-			p.TouchPoints = []*input.TouchPoint{{X: x, Y: cy}}
-		}
-		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, p)
-			return err
-		}))
-		if err != nil {
-			t.Fatal(err)
-		}
+		sendTouch(t, ctx, typ, x, cy)
 		frames(t, ctx, 2)
 	}
 	before := state(t, ctx).Step
@@ -190,4 +180,21 @@ func TestDropUpload(t *testing.T) {
 		t.Errorf("after a drop on the canvas: image = %q, want upload", got)
 	}
 	assertClean(t, ctx, base)
+}
+
+// sendTouch dispatches one touch event of type typ with a finger at (x, y)
+// (no finger for the end of a touch).
+func sendTouch(t *testing.T, ctx context.Context, typ input.DispatchTouchEventType, x, y float64) {
+	t.Helper()
+	p := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{}}
+	if typ != input.DispatchTouchEventTypeTouchEnd {
+		p.TouchPoints = []*input.TouchPoint{{X: x, Y: y}}
+	}
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, p)
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
 }

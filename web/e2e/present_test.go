@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -121,17 +120,7 @@ func swipe(t *testing.T, ctx context.Context, dx float64) {
 	x0, y := r.X+r.W/2, r.Y+r.H/2
 	send := func(typ input.DispatchTouchEventType, x float64) {
 		t.Helper()
-		p := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{}}
-		if typ != input.DispatchTouchEventTypeTouchEnd {
-			p.TouchPoints = []*input.TouchPoint{{X: x, Y: y}}
-		}
-		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, p)
-			return err
-		}))
-		if err != nil {
-			t.Fatal(err)
-		}
+		sendTouch(t, ctx, typ, x, y)
 	}
 	send(input.DispatchTouchEventTypeTouchStart, x0)
 	for i := 1; i <= 4; i++ {
@@ -157,20 +146,31 @@ func viewShot(t *testing.T, ctx context.Context, name string) {
 	if os.Getenv("UPDATE_DOCS_SCREENSHOTS") != "1" {
 		return
 	}
-	img, err := png.Decode(bytes.NewReader(buf))
+	data := docsPNG(t, buf)
+	if err := os.WriteFile(filepath.Join(repoRoot(t), "docs", name+".png"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("docs/%s.png: %d bytes", name, len(data))
+}
+
+// docsPNG is a screenshot for docs/: in 256 colours (Plan 9's, dithered)
+// where that is smaller.
+func docsPNG(t *testing.T, shot []byte) []byte {
+	t.Helper()
+	full, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pal := image.NewPaletted(img.Bounds(), palette.Plan9)
-	draw.FloydSteinberg.Draw(pal, img.Bounds(), img, image.Point{})
+	small := image.NewPaletted(full.Bounds(), palette.Plan9)
+	draw.FloydSteinberg.Draw(small, full.Bounds(), full, image.Point{})
 	var out bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, pal); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, small); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(repoRoot(t), "docs", name+".png"), out.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
+	if len(shot) < out.Len() {
+		return shot
 	}
-	t.Logf("docs/%s.png: %d bytes", name, out.Len())
+	return out.Bytes()
 }
 
 // TestPresentationMode: L turns the page into presentation mode at the

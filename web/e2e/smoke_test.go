@@ -13,11 +13,8 @@ import (
 // error, nothing is fetched from another origin, and the page renders to a
 // non-empty screenshot.
 func TestSmoke(t *testing.T) {
-	base := startServer(t, repoRoot(t))
-	ctx := newBrowser(t)
-	navigate(t, ctx, base+"/index.html")
-	state := waitReady(t, ctx)
-	t.Logf("ready with state %v", state)
+	ctx, base := openPage(t, "")
+	t.Logf("ready with state %+v", state(t, ctx))
 
 	shot := screenshot(t, ctx, "smoke")
 	img, err := png.Decode(bytes.NewReader(shot))
