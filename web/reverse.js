@@ -153,6 +153,7 @@ let grid = null; // the last grid: {width, height, nearest, finalRGBA, nearestRG
 function drawGrid() {
   const c = $('grid-canvas');
   if (!grid) return;
+  c.hidden = false;
   const { width: w, height: h } = grid;
   const pair = $('grid-nearest').checked;
   const gap = 2; // between a sample and its nearest digit
