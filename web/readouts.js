@@ -41,6 +41,17 @@ on('show', ({ frame, force }) => {
   const now = performance.now();
   if (now - lastStatsAt > 250) {
     lastStatsAt = now;
+    if (s.direction === 'reverse') { // the run at the cursor, once it is drawn
+      let st = null;
+      try { st = call('stats'); } catch (e) { /* still being computed */ }
+      $('stats').textContent = st ? w('reverseStats', {
+        visited: st.visited, mean: fmt(st.mean, 3), std: fmt(st.std, 3), ks: fmt(st.ks, 3),
+        effectiveN: st.effectiveN === null ? '–' : fmt(st.effectiveN, 3), index: st.nearest.index,
+        distance: fmt(st.nearest.distance, 3), novelty: fmt(st.novelty, 2),
+      }) : '';
+      announce(s, r, force);
+      return;
+    }
     const live = call('liveStats'); // sampled: never a long frame
     $('stats').textContent = w('stats', {
       name: paneLabel(live.pane, s), mean: fmt(live.mean, 3), std: fmt(live.std, 3),
