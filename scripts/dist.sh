@@ -50,29 +50,28 @@ cp web/examples/* "$tmp/web/examples/"
 cp web/lessons/* "$tmp/web/lessons/"
 cp web/data/*.bin web/data/*.bin.gz web/data/*.bin.br "$tmp/web/data/"
 
+# point_meta FILE NAME FROM TO: FILE's <meta name="NAME" content="FROM">
+# now says TO, or the script stops.
+point_meta() {
+	local file=$1 name=$2 from=$3 to=$4
+	sed -i "s|<meta name=\"$name\" content=\"$from\">|<meta name=\"$name\" content=\"$to\">|" "$file"
+	if ! grep -q "<meta name=\"$name\" content=\"$to\">" "$file"; then
+		echo "dist: $file has no <meta name=\"$name\" content=\"$from\"> to point at $to" >&2
+		exit 1
+	fi
+}
+
 whash=$("$SHA256SUM" web/worker.wasm | cut -c1-16)
 worker="worker.$whash.wasm"
 cp web/worker.wasm "$tmp/web/$worker"
-sed -i "s|<meta name=\"dissolve-worker-wasm\" content=\"web/worker.wasm\">|<meta name=\"dissolve-worker-wasm\" content=\"web/$worker\">|" "$tmp/index.html"
-if ! grep -q "content=\"web/$worker\"" "$tmp/index.html"; then
-	echo "dist: index.html has no <meta name=\"dissolve-worker-wasm\" content=\"web/worker.wasm\"> to point at web/$worker" >&2
-	exit 1
-fi
+point_meta "$tmp/index.html" dissolve-worker-wasm web/worker.wasm "web/$worker"
 
 hash=$("$SHA256SUM" web/dissolve.wasm | cut -c1-16)
 wasm="dissolve.$hash.wasm"
 cp web/dissolve.wasm "$tmp/web/$wasm"
-sed -i "s|<meta name=\"dissolve-wasm\" content=\"dissolve.wasm\">|<meta name=\"dissolve-wasm\" content=\"$wasm\">|" "$tmp/web/stage.html"
-if ! grep -q "content=\"$wasm\"" "$tmp/web/stage.html"; then
-	echo "dist: web/stage.html has no <meta name=\"dissolve-wasm\" content=\"dissolve.wasm\"> to point at $wasm" >&2
-	exit 1
-fi
+point_meta "$tmp/web/stage.html" dissolve-wasm dissolve.wasm "$wasm"
 # The page compiles the wasm early (web/boot.js) from its own meta.
-sed -i "s|<meta name=\"dissolve-wasm\" content=\"web/dissolve.wasm\">|<meta name=\"dissolve-wasm\" content=\"web/$wasm\">|" "$tmp/index.html"
-if ! grep -q "content=\"web/$wasm\"" "$tmp/index.html"; then
-	echo "dist: index.html has no <meta name=\"dissolve-wasm\" content=\"web/dissolve.wasm\"> to point at web/$wasm" >&2
-	exit 1
-fi
+point_meta "$tmp/index.html" dissolve-wasm web/dissolve.wasm "web/$wasm"
 
 # Relative URLs only: no src/href/url() starting with / or a scheme, and no
 # fetch of an absolute path.

@@ -52,21 +52,15 @@ func init() {
 			if len(args) < 4 || args[0].Type() != js.TypeString {
 				return nil, errors.New("setReverseRun takes (metaJSON, xt, x0, nearest or null)")
 			}
-			var meta struct {
-				Key        string           `json:"key"`
-				W          int              `json:"width"`
-				H          int              `json:"height"`
-				C          int              `json:"planes"`
-				Timesteps  []int            `json:"timesteps"`
-				Frames     []int            `json:"frames"`
-				EffectiveN []float64        `json:"effectiveN"`
-				Nearest    app.ReverseMatch `json:"nearest"`
+			var meta struct { // the run's JSON as compute writes it, and its key
+				Key string `json:"key"`
+				compute.SampleResult
 			}
 			if err := json.Unmarshal([]byte(args[0].String()), &meta); err != nil {
 				return nil, fmt.Errorf("setReverseRun: %v", err)
 			}
 			r := &app.ReverseRun{Key: meta.Key, W: meta.W, H: meta.H, C: meta.C, Timesteps: meta.Timesteps,
-				Frames: meta.Frames, EffectiveN: meta.EffectiveN, Nearest: meta.Nearest}
+				Frames: meta.Frames, EffectiveN: meta.EffectiveN, Nearest: app.ReverseMatch(meta.Nearest)}
 			// The new run takes over the old one's buffers: a 1000-step run is
 			// megabytes, and fresh ones each time would make the garbage
 			// collector stop the page for long.
