@@ -37,8 +37,15 @@ func init() {
 		})
 		b.export(core, "panes", func(args []js.Value) (any, error) {
 			x0 := b.game.eng.X0()
-			kinds := b.game.eng.State().PaneKinds()
-			rects, _ := app.PaneLayout(len(kinds), x0.W, x0.H, b.game.screenW, b.game.screenH, app.PaneGap(b.game.screenW))
+			s := b.game.eng.State()
+			kinds, w, h := s.PaneKinds(), x0.W, x0.H
+			if s.Direction == app.Reverse { // the run's panes, once it is drawn
+				kinds = nil
+				if r := b.game.rev.run; r != nil && r.Key == b.lib.RunKey(s) {
+					kinds, w, h = r.ReversePanes(), r.W, r.H
+				}
+			}
+			rects, _ := app.PaneLayout(len(kinds), w, h, b.game.screenW, b.game.screenH, app.PaneGap(b.game.screenW))
 			return map[string]any{"kinds": kinds, "rects": rects}, nil
 		})
 	})

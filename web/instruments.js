@@ -129,7 +129,7 @@ function onFrame(frame) {
   const r = frame.readout;
   lastState = s;
 
-  const panesKey = JSON.stringify([s.compare, s.mode, s.compareSchedule, s.schedule, s.size, s.image, lang(), innerWidth, innerHeight]);
+  const panesKey = JSON.stringify([s.direction, s.compare, s.mode, s.compareSchedule, s.schedule, s.size, s.image, lang(), innerWidth, innerHeight]);
   if (panesKey !== lastPanesKey) {
     lastPanesKey = panesKey;
     // The canvas lays the panes out at its next draw: ask after it.

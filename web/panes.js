@@ -6,7 +6,10 @@ import { w } from './i18n.js';
 import { call } from './bridge.js';
 import { scheduleName } from './schedule-plots.js';
 
-const PANE_KEY = { closed: 'paneClosed', markov: 'paneMarkov', second: 'paneSecond', wrongsum: 'paneWrongsum', x0: 'paneX0', zscore: 'paneZscore' };
+const PANE_KEY = {
+  closed: 'paneClosed', markov: 'paneMarkov', second: 'paneSecond', wrongsum: 'paneWrongsum', x0: 'paneX0', zscore: 'paneZscore',
+  'reverse-xt': 'paneReverseXt', x0hat: 'paneX0Hat', nearest: 'paneNearest',
+};
 
 // paneName names a pane of kind in state s.
 export function paneName(kind, s) {
@@ -27,7 +30,7 @@ $('stage-box').append(labels);
 
 // refreshLabels puts each pane's name over it.
 export function refreshLabels(s) {
-  if (s.compare === 'none') { labels.replaceChildren(); return; }
+  if (s.compare === 'none' && s.direction !== 'reverse') { labels.replaceChildren(); return; }
   const r = call('panes');
   labels.replaceChildren(...r.kinds.map((kind, i) => {
     const rect = r.rects[i];

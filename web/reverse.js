@@ -20,6 +20,7 @@ import { call, raw } from './bridge.js';
 import { on } from './events.js';
 import { w } from './i18n.js';
 import { showError } from './errors.js';
+import { refreshLabels } from './panes.js';
 
 // The data sets the workers load, by the state's dataset name.
 const DATA = {
@@ -137,6 +138,8 @@ async function compute(s, key) {
     };
     call('setReverseRun', JSON.stringify(meta), stageBytes(run.xt), stageBytes(run.x0), stageBytes(run.nearestX));
     shownKey = key;
+    // The canvas lays the run's panes out at its next draw: label them after it.
+    requestAnimationFrame(() => requestAnimationFrame(() => refreshLabels(window.ddpm.getState())));
     status(w('reverseReady', { ms: Math.round(run.ms || 0), n: run.n }));
     for (const w of waiters.splice(0)) w.resolve();
   } catch (e) {
