@@ -16,6 +16,7 @@ import * as histogram from './histogram.js';
 import * as spectrum from './spectrum.js';
 import * as snapshots from './strip.js';
 import * as formulas from './formulas.js';
+import * as reversePlots from './reverse-plots.js';
 import { liveLabel, refreshLabels } from './panes.js';
 
 // ---- The section ------------------------------------------------------------
@@ -24,7 +25,8 @@ const body = el('div', { class: 'inst-body', id: 'inst-body' },
   schedulePlots.part,
   el('div', { class: 'inst-pair' }, histogram.part, spectrum.part),
   snapshots.part,
-  formulas.part);
+  formulas.part,
+  reversePlots.part);
 const section = el('section', { class: 'instruments', id: 'instruments', 'aria-labelledby': 'inst-heading' },
   el('div', { class: 'inst-head' }, text('h2', 'instHeading', { id: 'inst-heading' }), onBox), body);
 document.querySelector('main.layout').after(section);
@@ -32,7 +34,7 @@ document.querySelector('main.layout').after(section);
 // chartElement is the element of the chart a stop can show (wasm/app/
 // path.go's Charts; "residual" is web/present.js's own), or null.
 export function chartElement(name) {
-  const charts = { ...schedulePlots.figures(), histogram: histogram.histSvg, spectrum: spectrum.specSvg, strip: snapshots.strip, formulas: formulas.formulas };
+  const charts = { ...schedulePlots.figures(), ...reversePlots.figures(), histogram: histogram.histSvg, spectrum: spectrum.specSvg, strip: snapshots.strip, formulas: formulas.formulas };
   return charts[name] || null;
 }
 
@@ -129,6 +131,8 @@ function onFrame(frame) {
   const r = frame.readout;
   lastState = s;
 
+  reversePlots.show(s.direction === 'reverse');
+  if (s.direction === 'reverse') reversePlots.moveCursor(s.t);
   const panesKey = JSON.stringify([s.direction, s.compare, s.mode, s.compareSchedule, s.schedule, s.size, s.image, lang(), innerWidth, innerHeight]);
   if (panesKey !== lastPanesKey) {
     lastPanesKey = panesKey;

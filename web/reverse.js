@@ -21,6 +21,7 @@ import { on } from './events.js';
 import { w } from './i18n.js';
 import { showError } from './errors.js';
 import { refreshLabels } from './panes.js';
+import * as reversePlots from './reverse-plots.js';
 
 // The data sets the workers load, by the state's dataset name.
 const DATA = {
@@ -138,6 +139,7 @@ async function compute(s, key) {
     };
     call('setReverseRun', JSON.stringify(meta), stageBytes(run.xt), stageBytes(run.x0), stageBytes(run.nearestX));
     shownKey = key;
+    reversePlots.drawEffN({ timesteps: run.timesteps, effectiveN: run.effectiveN });
     // The canvas lays the run's panes out at its next draw: label them after it.
     requestAnimationFrame(() => requestAnimationFrame(() => refreshLabels(window.ddpm.getState())));
     status(w('reverseReady', { ms: Math.round(run.ms || 0), n: run.n }));
@@ -219,6 +221,13 @@ async function lossCurves({ ts, m = 32 } = {}) {
   for (const denoiser of ['ideal', 'local']) out[denoiser] = await p.loss({ ...base, denoiser }, { key: `loss-${denoiser}` });
   return out;
 }
+
+// lossTs are the steps the loss is measured at: ten, spread over 1..T
+// like the lesson's 1, 10, 50, …, 1000.
+function lossTs(T) {
+  return [...new Set([1, 10, 50, 100, 200, 300, 500, 700, 900, 1000].map((v) => Math.max(1, Math.round((v * T) / 1000))))];
+}
+reversePlots.onLossRun(() => lossCurves({ ts: lossTs(window.ddpm.getState().T), m: 16 }));
 
 // lossCSV: the curves as CSV, one row per t, every number as Go computed
 // it (JavaScript's shortest form reads back as the same float64).

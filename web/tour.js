@@ -1,4 +1,5 @@
-// tour.js: the teacher's path: ten named stops of the lesson, or a
+// tour.js: the teacher's path: fourteen named stops of the lesson (ten
+// forward, four on the way back), or a
 // teacher's own path (web/present.js loads it, Go validates it). Each
 // stop sets the state, says one sentence and names the one chart it needs
 // (wasm/app/path.go's Charts), which presentation mode shows with it.
@@ -11,16 +12,21 @@ import { onKey, pageKeysBound, setLessonRunning } from './keys.js';
 import { specSvg } from './spectrum.js';
 
 const STOPS = [
-  { id: 't0', chart: 'histogram', patch: () => ({ compare: 'none', t: 0 }) },
-  { id: 'alphabar', chart: 'alphabar', patch: (s) => ({ compare: 'none', t: Math.round(s.T / 4) }) },
-  { id: 'cross', chart: 'coef', patch: (s, st) => ({ compare: 'none', t: st.crossing === null ? Math.round(s.T / 2) : Math.round(st.crossing) }) },
-  { id: 'tT', chart: 'histogram', patch: (s) => ({ compare: 'none', t: s.T }) },
-  { id: 'residual', chart: 'residual', patch: (s) => ({ compare: 'none', t: s.T }) },
-  { id: 'modes', chart: 'histogram', patch: (s) => ({ compare: 'modes', t: Math.round(s.T / 2) }) },
-  { id: 'wrong', chart: 'histogram', patch: (s) => ({ compare: 'wrongsum', t: Math.round(s.T / 5) }) },
-  { id: 'norm', chart: 'histogram', patch: (s) => ({ compare: 'normalise', t: s.T }) },
-  { id: 'schedules', chart: 'alphabar', patch: (s) => ({ compare: 'schedules', compareSchedule: s.schedule === 'cosine' ? 'linear' : 'cosine', t: Math.round(s.T / 2) }) },
-  { id: 'spectrum', chart: 'spectrum', patch: (s) => ({ compare: 'none', t: Math.round(s.T / 5) }) },
+  { id: 't0', chart: 'histogram', patch: () => ({ direction: 'forward', compare: 'none', t: 0 }) },
+  { id: 'alphabar', chart: 'alphabar', patch: (s) => ({ direction: 'forward', compare: 'none', t: Math.round(s.T / 4) }) },
+  { id: 'cross', chart: 'coef', patch: (s, st) => ({ direction: 'forward', compare: 'none', t: st.crossing === null ? Math.round(s.T / 2) : Math.round(st.crossing) }) },
+  { id: 'tT', chart: 'histogram', patch: (s) => ({ direction: 'forward', compare: 'none', t: s.T }) },
+  { id: 'residual', chart: 'residual', patch: (s) => ({ direction: 'forward', compare: 'none', t: s.T }) },
+  { id: 'modes', chart: 'histogram', patch: (s) => ({ direction: 'forward', compare: 'modes', t: Math.round(s.T / 2) }) },
+  { id: 'wrong', chart: 'histogram', patch: (s) => ({ direction: 'forward', compare: 'wrongsum', t: Math.round(s.T / 5) }) },
+  { id: 'norm', chart: 'histogram', patch: (s) => ({ direction: 'forward', compare: 'normalise', t: s.T }) },
+  { id: 'schedules', chart: 'alphabar', patch: (s) => ({ direction: 'forward', compare: 'schedules', compareSchedule: s.schedule === 'cosine' ? 'linear' : 'cosine', t: Math.round(s.T / 2) }) },
+  { id: 'spectrum', chart: 'spectrum', patch: (s) => ({ direction: 'forward', compare: 'none', t: Math.round(s.T / 5) }) },
+  // The way back (the reverse direction, computed in the workers).
+  { id: 'copies', chart: 'effectiven', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'ideal', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(50, s.T), t: 0 }) },
+  { id: 'creates', chart: 'none', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'local', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(10, s.T), t: 0 }) },
+  { id: 'fewer', chart: 'effectiven', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'ideal', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(10, s.T), t: 0 }) },
+  { id: 'loss', chart: 'loss', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'ideal', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(50, s.T), t: 0 }) },
 ];
 
 // The path's part of the page sits under the transport.

@@ -26,7 +26,7 @@ import (
 // names the one chart the stop shows (Charts; "none" when missing).
 
 // Charts names the charts a stop can show, in the page's order.
-var Charts = []string{"none", "alphabar", "coef", "beta", "logsnr", "histogram", "spectrum", "strip", "formulas", "residual"}
+var Charts = []string{"none", "alphabar", "coef", "beta", "logsnr", "histogram", "spectrum", "strip", "formulas", "residual", "effectiven", "loss"}
 
 // Limits of a teacher's path.
 const (

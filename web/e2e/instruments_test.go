@@ -401,6 +401,10 @@ func TestTeacherStops(t *testing.T) {
 		{app.CompareNormalise, 1000, "one-shot normalisation"},
 		{app.CompareSchedules, 500, "linear against cosine"},
 		{app.CompareNone, 200, "fine detail drowns first"},
+		{app.CompareNone, 0, "the perfect model only copies"},
+		{app.CompareNone, 0, "locality creates"},
+		{app.CompareNone, 0, "fewer steps with DDIM"},
+		{app.CompareNone, 0, "the loss a perfect network reaches"},
 	}
 	evalJSON(t, ctx, `document.body.focus()`, nil)
 	for i, w := range want {

@@ -46,7 +46,7 @@ func openAt(t *testing.T, query string, touch bool) (context.Context, string) {
 // presentView is what presentation mode shows.
 type presentView struct {
 	On       bool   // html.presenting
-	Count    string // "3 / 10 · …"
+	Count    string // "3 / 14 · …"
 	Text     string // the stop's sentence
 	Chart    string // html[data-chart]
 	InSlot   string // the id of the element in the chart slot
@@ -187,7 +187,7 @@ func TestPresentationMode(t *testing.T) {
 		t.Fatal("presentation mode is on before anything asked for it")
 	}
 	press(t, ctx, "l", false)
-	v := waitCount(t, ctx, 1, 10)
+	v := waitCount(t, ctx, 1, 14)
 	if !v.On || !strings.Contains(v.Count, "t = 0") || !strings.Contains(v.Text, "x₀ is the picture itself") || v.Chart != "histogram" || v.InSlot != "hist" {
 		t.Errorf("L: %+v, want presentation mode at stop 1 (t = 0) with the histogram", v)
 	}
@@ -219,7 +219,7 @@ func TestPresentationMode(t *testing.T) {
 	}
 	for _, st := range steps {
 		st.do()
-		v := waitCount(t, ctx, st.stop, 10)
+		v := waitCount(t, ctx, st.stop, 14)
 		s := state(t, ctx)
 		if v.Chart != st.chart || (st.t >= 0 && s.Step != st.t) || s.Playing {
 			t.Errorf("%s: stop %d shows chart %q at t = %d (playing %v), want %q at t = %d", st.what, st.stop, v.Chart, s.Step, s.Playing, st.chart, st.t)
@@ -305,7 +305,7 @@ func TestPresentationMode(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click("#start-lesson")); err != nil {
 		t.Fatal(err)
 	}
-	if v := waitCount(t, ctx, 5, 10); !v.On {
+	if v := waitCount(t, ctx, 5, 14); !v.On {
 		t.Error("Start the lesson did not enter presentation mode")
 	}
 	if err := chromedp.Do(ctx, chromedp.Click("#present-exit")); err != nil {
@@ -396,7 +396,7 @@ func TestTeacherPathOtherOrigin(t *testing.T) {
 		t.Errorf("path status %q", got)
 	}
 	press(t, ctx, "l", false)
-	if v := waitCount(t, ctx, 1, 10); !strings.Contains(v.Count, "t = 0") {
+	if v := waitCount(t, ctx, 1, 14); !strings.Contains(v.Count, "t = 0") {
 		t.Errorf("the built-in path did not stay: %+v", v)
 	}
 	assertClean(t, ctx, base) // no request left the page's origin
@@ -435,7 +435,7 @@ func TestFirstView(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click("#start-lesson")); err != nil {
 		t.Fatal(err)
 	}
-	if v := waitCount(t, ctx, 1, 10); !v.On {
+	if v := waitCount(t, ctx, 1, 14); !v.On {
 		t.Error("Start the lesson did not start presentation mode")
 	}
 	assertClean(t, ctx, base)
