@@ -40,7 +40,7 @@ func init() {
 			s := b.game.eng.State()
 			kinds, w, h := s.PaneKinds(), x0.W, x0.H
 			if s.Direction == app.Reverse { // the run's panes, once it is drawn
-				kinds = nil
+				kinds = []string{} // none until the run is drawn
 				if r := b.game.rev.run; r != nil && r.Key == b.lib.RunKey(s) {
 					kinds, w, h = r.ReversePanes(), r.W, r.H
 				}

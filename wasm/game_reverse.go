@@ -34,7 +34,7 @@ func (g *Game) drawReverse(screen *ebiten.Image) bool {
 	}
 	start := time.Now()
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
-	g.screenW = sw
+	g.screenW, g.screenH = sw, sh
 	v := &g.rev
 	r := v.run
 	if r == nil || r.Key != g.lib.RunKey(s) {

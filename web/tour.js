@@ -14,7 +14,7 @@ import { specSvg } from './spectrum.js';
 const STOPS = [
   { id: 't0', chart: 'histogram', patch: () => ({ direction: 'forward', compare: 'none', t: 0 }) },
   { id: 'alphabar', chart: 'alphabar', patch: (s) => ({ direction: 'forward', compare: 'none', t: Math.round(s.T / 4) }) },
-  { id: 'cross', chart: 'coef', patch: (s, st) => ({ direction: 'forward', compare: 'none', t: st.crossing === null ? Math.round(s.T / 2) : Math.round(st.crossing) }) },
+  { id: 'cross', chart: 'coef', patch: (s, c) => ({ direction: 'forward', compare: 'none', t: c.crossing === null ? Math.round(s.T / 2) : Math.round(c.crossing) }) },
   { id: 'tT', chart: 'histogram', patch: (s) => ({ direction: 'forward', compare: 'none', t: s.T }) },
   { id: 'residual', chart: 'residual', patch: (s) => ({ direction: 'forward', compare: 'none', t: s.T }) },
   { id: 'modes', chart: 'histogram', patch: (s) => ({ direction: 'forward', compare: 'modes', t: Math.round(s.T / 2) }) },
@@ -61,7 +61,8 @@ export const index = () => stop;
 export const isCustom = () => custom !== null;
 
 function stopPatch(i) {
-  if (!custom) return STOPS[i].patch(call('getState'), call('stats'));
+  // The state's schedule curve carries the crossing, in either direction.
+  if (!custom) return STOPS[i].patch(call('getState'), call('scheduleCurves')[0]);
   return Object.assign({}, ...custom.slice(0, i + 1).map((c) => c.state));
 }
 

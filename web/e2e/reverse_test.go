@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/gif"
 	"image/png"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -248,4 +249,20 @@ func TestReverseLoss(t *testing.T) {
 	if row[0] != "10" || num(row[1]) > 1e-6 || num(row[3]) < 0.1 || num(row[5]) < num(row[1]) {
 		t.Errorf("at t = 10: ideal train %s, ideal test %s, local train %s", row[1], row[3], row[5])
 	}
+}
+
+// TestREADMEReverseScreenshot: the README's second picture, the way back
+// (the local denoiser's new digit beside x̂₀ and its nearest training
+// digit); UPDATE_README_SCREENSHOT=1 writes it to docs/screenshot-reverse.png.
+func TestREADMEReverseScreenshot(t *testing.T) {
+	ctx, base := openAt(t, "?direction=reverse&denoiser=local&steps=10&play=0&t=0&seed=1&lang=en", false)
+	evalJSON(t, ctx, `ddpm.reverseReady().then(() => true)`, nil)
+	frames(t, ctx, 5)
+	shot := screenshot(t, ctx, "readme-reverse", "main.layout")
+	if os.Getenv("UPDATE_README_SCREENSHOT") == "1" {
+		if err := os.WriteFile(filepath.Join(repoRoot(t), "docs", "screenshot-reverse.png"), docsPNG(t, shot), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertClean(t, ctx, base)
 }
