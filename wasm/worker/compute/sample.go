@@ -112,6 +112,24 @@ func (w *watched) Denoise(dst, xt []float32, t int) {
 	w.effN = append(w.effN, w.ideal.Stats().EffectiveN)
 }
 
+// sampler makes the model of ma and a sampler of sa over the denoiser
+// den(model) gives.
+func (e *Engine) sampler(ma ModelArgs, sa SamplerArgs, den func(*model) reverse.Denoiser) (*model, *reverse.Sampler, error) {
+	m, err := e.model(ma)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := sa.config(m.s)
+	if err != nil {
+		return nil, nil, err
+	}
+	sp, err := reverse.NewSampler(m.s, den(m), cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, sp, nil
+}
+
 // Sample runs the reverse process for a.Seed and returns its frames.
 func (e *Engine) Sample(a SampleArgs) (*SampleResult, error) {
 	if err := checkSeed("seed", a.Seed); err != nil {
@@ -120,16 +138,11 @@ func (e *Engine) Sample(a SampleArgs) (*SampleResult, error) {
 	if a.Every < 0 {
 		return nil, &diffusion.ParamError{Field: "every", Allowed: "an integer ≥ 0 (0: the last frame only)", Got: strconv.Itoa(a.Every)}
 	}
-	m, err := e.model(a.ModelArgs)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := a.SamplerArgs.config(m.s)
-	if err != nil {
-		return nil, err
-	}
-	w := &watched{den: m.den, ideal: m.ideal, isIdeal: a.Denoiser == "ideal"}
-	sp, err := reverse.NewSampler(m.s, w, cfg)
+	var w *watched
+	m, sp, err := e.sampler(a.ModelArgs, a.SamplerArgs, func(m *model) reverse.Denoiser {
+		w = &watched{den: m.den, ideal: m.ideal, isIdeal: a.Denoiser == "ideal"}
+		return w
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -210,15 +223,7 @@ func (e *Engine) Grid(a GridArgs) (*GridResult, error) {
 			return nil, err
 		}
 	}
-	m, err := e.model(a.ModelArgs)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := a.SamplerArgs.config(m.s)
-	if err != nil {
-		return nil, err
-	}
-	sp, err := reverse.NewSampler(m.s, m.den, cfg)
+	m, sp, err := e.sampler(a.ModelArgs, a.SamplerArgs, func(m *model) reverse.Denoiser { return m.den })
 	if err != nil {
 		return nil, err
 	}
