@@ -75,7 +75,7 @@ func (b *bridge) install(core js.Value) {
 	})
 	b.export(core, "stats", func(args []js.Value) (any, error) {
 		if s := b.game.eng.State(); s.Direction == app.Reverse { // x_t of the run, its match (bridge_reverse.go)
-			if r := b.game.rev.run; r != nil && r.Key == b.lib.RunKey(s) {
+			if r := b.game.stateRun(s); r != nil {
 				return r.Stats(s.Step), nil
 			}
 			return nil, errors.New("stats: the reverse run is still being computed (await ddpm.reverseReady())")

@@ -247,8 +247,8 @@ func (b *bridge) movieSource(size int) (*movieSource, error) {
 	s := b.game.eng.State()
 	src := &movieSource{sched: b.game.eng.Schedule(), x0: b.game.eng.X0(), mode: s.Mode, seed: s.Seed}
 	if s.Direction == app.Reverse {
-		r := b.game.rev.run
-		if r == nil || r.Key != b.lib.RunKey(s) {
+		r := b.game.stateRun(s)
+		if r == nil {
 			return nil, errors.New("export: the reverse run is still being computed")
 		}
 		src.run, src.size = r, size

@@ -41,7 +41,7 @@ func init() {
 			kinds, w, h := s.PaneKinds(), x0.W, x0.H
 			if s.Direction == app.Reverse { // the run's panes, once it is drawn
 				kinds = []string{} // none until the run is drawn
-				if r := b.game.rev.run; r != nil && r.Key == b.lib.RunKey(s) {
+				if r := b.game.stateRun(s); r != nil {
 					kinds, w, h = r.ReversePanes(), r.W, r.H
 				}
 			}

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -15,10 +14,21 @@ import (
 // last handed over (bridge_reverse.go) and one Ebiten image per pane (x_t,
 // x̂_0, the nearest training image).
 type reverseView struct {
-	run   *app.ReverseRun
-	imgs  []*ebiten.Image
-	rgba  []byte
-	shown string // the run and frame on the images now
+	run        *app.ReverseRun
+	imgs       []*ebiten.Image
+	rgba       []byte
+	shownRun   *app.ReverseRun // the run and frame on the images now
+	shownFrame int
+}
+
+// stateRun returns the run on hand if it is the one state s needs (its
+// key: sampler, denoiser, data set, seed, upload), or nil while that run
+// is still being computed. The caller holds g.mu.
+func (g *Game) stateRun(s app.State) *app.ReverseRun {
+	if r := g.rev.run; r != nil && r.Key == g.lib.RunKey(s) {
+		return r
+	}
+	return nil
 }
 
 // drawReverse draws the reverse direction and reports true, or reports
@@ -36,8 +46,8 @@ func (g *Game) drawReverse(screen *ebiten.Image) bool {
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	g.screenW, g.screenH = sw, sh
 	v := &g.rev
-	r := v.run
-	if r == nil || r.Key != g.lib.RunKey(s) {
+	r := g.stateRun(s)
+	if r == nil {
 		g.mu.Unlock()
 		g.present(screen, false, nil)
 		g.firstFrame()
@@ -48,15 +58,14 @@ func (g *Game) drawReverse(screen *ebiten.Image) bool {
 	if imgs, fresh := paneImages(v.imgs, len(panes), r.W, r.H); fresh {
 		v.imgs = imgs
 		v.rgba = make([]byte, 4*r.W*r.H)
-		v.shown = ""
+		v.shownRun = nil
 	}
-	key := fmt.Sprintf("%p %d", r, r.FrameAt(s.Step))
-	if key != v.shown {
+	if k := r.FrameAt(s.Step); r != v.shownRun || k != v.shownFrame {
 		for i, kind := range panes {
 			r.PaneRGBA(v.rgba, kind, s.Step)
 			v.imgs[i].WritePixels(v.rgba)
 		}
-		v.shown, changed = key, true
+		v.shownRun, v.shownFrame, changed = r, k, true
 	}
 	kernel := time.Since(start)
 	imgs := v.imgs

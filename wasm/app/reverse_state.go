@@ -78,10 +78,8 @@ func datasetSize(name string, images ImageSet) int {
 	case DatasetPhotos:
 		return len(PhotoDataset)
 	case DatasetUploads:
-		for _, n := range images.Names() {
-			if n == UploadImage {
-				return 1
-			}
+		if images.Has(UploadImage) {
+			return 1
 		}
 	}
 	return 0
