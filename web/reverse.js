@@ -16,7 +16,7 @@
 // the page still works.
 import { createPool, gridSeeds } from './workers.js';
 import { $ } from './dom.js';
-import { call, raw } from './bridge.js';
+import { call, raw, stageBytes } from './bridge.js';
 import { on } from './events.js';
 import { w } from './i18n.js';
 import { showError } from './errors.js';
@@ -77,10 +77,7 @@ function mainThreadPool() {
         if (!resp.ok) throw new Error(`cannot load ${url}: HTTP ${resp.status}`);
         bytes = new Uint8Array(await resp.arrayBuffer());
       }
-      const win = $('stage').contentWindow;
-      const copy = new win.Uint8Array(bytes.length);
-      copy.set(bytes);
-      return run('load', { name }, copy);
+      return run('load', { name }, stageBytes(bytes));
     },
     async sample(a) { return run('sample', a); },
     async grid(a) {
@@ -102,24 +99,21 @@ async function loadUpload(p, s, key) {
   loadedUpload = which;
 }
 
+// scheduleArgs are the state's schedule, as the workers' requests name it.
+const scheduleArgs = (s) => ({ schedule: s.schedule, T: s.T, betaStart: s.betaStart, betaEnd: s.betaEnd, zeroTerminalSNR: s.zeroTerminalSNR });
+
 // args turns the state into the workers' sample request.
 function args(s) {
   return {
-    schedule: s.schedule, T: s.T, betaStart: s.betaStart, betaEnd: s.betaEnd, zeroTerminalSNR: s.zeroTerminalSNR,
+    ...scheduleArgs(s),
     sampler: s.sampler, variance: s.variance, eta: s.eta, steps: s.steps, spacing: 'trailing',
     denoiser: s.denoiser, dataset: DATA[s.dataset].name, datasetSize: s.datasetSize, seed: s.seed, every: 1,
   };
 }
 
-// stageBytes copies a Float32Array into a Uint8Array of the stage's realm
-// (Go's CopyBytesToGo checks the type in its own window).
-function stageBytes(f) {
-  if (!f) return null;
-  const win = $('stage').contentWindow;
-  const out = new win.Uint8Array(f.byteLength);
-  out.set(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
-  return out;
-}
+// floatBytes is a Float32Array's bytes in the stage's realm (setReverseRun
+// reads them as float32s), or null.
+const floatBytes = (f) => (f ? stageBytes(new Uint8Array(f.buffer, f.byteOffset, f.byteLength)) : null);
 
 async function compute(s, key) {
   wantedKey = key;
@@ -137,7 +131,7 @@ async function compute(s, key) {
       key, width: run.width, height: run.height, planes: run.planes, timesteps: run.timesteps,
       frames: run.frames, effectiveN: run.effectiveN, nearest: run.nearest,
     };
-    call('setReverseRun', JSON.stringify(meta), stageBytes(run.xt), stageBytes(run.x0), stageBytes(run.nearestX));
+    call('setReverseRun', JSON.stringify(meta), floatBytes(run.xt), floatBytes(run.x0), floatBytes(run.nearestX));
     shownKey = key;
     reversePlots.drawEffN({ timesteps: run.timesteps, effectiveN: run.effectiveN });
     // The canvas lays the run's panes out at its next draw: label them after it.
@@ -213,7 +207,7 @@ async function lossCurves({ ts, m = 32 } = {}) {
   const s = window.ddpm.getState();
   const p = await getPool();
   const base = {
-    schedule: s.schedule, T: s.T, betaStart: s.betaStart, betaEnd: s.betaEnd, zeroTerminalSNR: s.zeroTerminalSNR,
+    ...scheduleArgs(s),
     dataset: DATA.digits.name, datasetSize: s.datasetSize, test: HELDOUT.name, m, seed: s.seed,
   };
   if (ts) base.ts = ts;
