@@ -62,7 +62,11 @@ export function draw(s, x0Std) {
   let yMax = 0.5;
   for (const v of r.normal) yMax = Math.max(yMax, v);
   for (const p of shown) for (const v of p.density) yMax = Math.max(yMax, v);
-  yMax = Math.min(yMax * 1.08, 2.5);
+  // On a projector the legend's rows (large type) sit over the top of the
+  // plot: the bars keep below them.
+  const legendRows = 2 + shown.length;
+  const free = G.short ? Math.min(0.5, (legendRows * G.line + 10) / (G.y1 - G.y0)) : 0;
+  yMax = Math.min(yMax * 1.08 / (1 - free), 2.5);
   const sc = axes(svg, { x: [r.lo, r.hi], y: [0, yMax], xLabel: 'x' });
   const width = (r.hi - r.lo) / r.bins;
   const centres = r.normal.map((_, i) => r.lo + (i + 0.5) * width);
@@ -82,7 +86,7 @@ export function draw(s, x0Std) {
   svg.append(svgEl('path', { class: 'curve normal', d: pathOf(centres, r.normal, sc.x, sc.y, 0, yMax) }));
   const items = [{ cls: 'curve normal', label: w('histNormal') }, { cls: 'curve predicted pane-0', label: w('histPredicted') }];
   for (const p of shown) items.push({ cls: `bars-key pane-${p.index}`, label: r.kinds.length > 1 ? paneName(p.kind, s) : w('histData') });
-  legend(svg, items, G.x0 + 10, G.y0 + 20);
+  legend(svg, items, G.x0 + 10, G.y0 + G.line);
 
   // Readouts: one row per pane. The pane's numbers are a·x₀ + c + b·ε,
   // so its std by the formula is √(a²·var x₀ + b²).

@@ -20,6 +20,7 @@ import { showError, errorText } from './errors.js';
 import { onKey, claimKeys } from './keys.js';
 import * as tour from './tour.js';
 import { chartElement, enableInstruments, refreshAll } from './instruments.js';
+import { G, projectorFont, setProjector } from './plots.js';
 import { fmt, decodeRGBA } from './values.js';
 
 const root = document.documentElement;
@@ -98,6 +99,7 @@ function enter() {
   opener = document.activeElement;
   enableInstruments();
   root.classList.add('presenting');
+  setProjector(projectorFont(1));
   panel.hidden = false;
   tour.setLesson(true);
   if (tour.index() < 0) tour.go(0);
@@ -110,6 +112,8 @@ function leave() {
   panel.hidden = true;
   tour.setLesson(false);
   placeChart(null);
+  setProjector(0);
+  refreshAll();
   delete root.dataset.chart;
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
   const back = opener && document.contains(opener) && opener !== document.body ? opener : $('start-lesson');
@@ -131,11 +135,27 @@ function show() {
   const chart = info ? info.chart : 'none';
   const target = chart === 'residual' ? residual : chartElement(chart);
   placeChart(target || null);
+  fitChart();
   root.dataset.chart = chart;
   if (chart === 'residual') { residualKey = ''; drawResidual(call('getState')); }
   if (chart !== 'none') refreshAll();
 }
 tour.onChange(show);
+
+// fitChart sizes the labels of the chart in the slot for the space it
+// has: 28 CSS px or more, whatever the window (plots.js projectorFont).
+function fitChart() {
+  const svg = slot.querySelector('svg.plot');
+  if (!svg) return;
+  const r = svg.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) return;
+  const f = projectorFont(Math.min(r.width / G.width, r.height / G.height));
+  slot.style.setProperty('--chart-font', `${f}px`);
+  // Drawn again in its place: legends and notes wrap by the slot's font.
+  setProjector(f, true);
+  refreshAll();
+}
+window.addEventListener('resize', () => { if (presenting()) fitChart(); });
 onLang(() => { residualKey = ''; show(); });
 on('frame', (frame) => {
   if (!presenting()) return;

@@ -6,7 +6,7 @@
 // The numbers all come from Go (wasm/worker/compute); this module draws.
 import { $, el, svgEl, text } from './dom.js';
 import { w } from './i18n.js';
-import { G, axes, pathOf, htmlLegend, plotFigure } from './plots.js';
+import { G, axes, pathOf, htmlLegend, plotFigure, onLayout } from './plots.js';
 import { fmt } from './values.js';
 
 const lossLegend = el('ul', { class: 'html-legend', id: 'loss-legend' });
@@ -27,6 +27,7 @@ export function figures() {
 let run = null; // {timesteps, effectiveN} of the run on the canvas
 let cursor = null;
 let scale = null;
+let lastT = null; // the cursor's t
 
 // show hides or shows the part with the direction.
 export function show(reverse) { part.hidden = !reverse; }
@@ -46,6 +47,7 @@ export function drawEffN(r) {
 
 // moveCursor puts the time cursor of the effective-N plot at t.
 export function moveCursor(t) {
+  lastT = t;
   if (!cursor || !scale) return;
   const x = scale.x(t);
   cursor.setAttribute('x1', x);
@@ -56,6 +58,7 @@ export function moveCursor(t) {
 // trainMean, testMean, …}, on a log axis (the ideal training loss is 0 at
 // small t: the floor; shown at the axis' bottom).
 export function drawLoss(curves) {
+  lossCurves = curves;
   const svg = $('plot-loss');
   svg.replaceChildren();
   const all = ['ideal', 'local'].flatMap((d) => [...curves[d].trainMean, ...curves[d].testMean]).filter((v) => v > 0);
@@ -89,3 +92,11 @@ export function onLossRun(fn) {
 }
 
 export const lastRun = () => run;
+
+// The plots redraw from what they keep when the layout changes
+// (presentation mode's larger labels).
+let lossCurves = null;
+onLayout(() => {
+  if (run) { drawEffN(run); if (lastT !== null) moveCursor(lastT); }
+  if (lossCurves) drawLoss(lossCurves);
+});

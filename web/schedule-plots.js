@@ -6,7 +6,7 @@ import { $, el, checkbox, svgEl, text } from './dom.js';
 import { w } from './i18n.js';
 import { call, isReady } from './bridge.js';
 import { tryPatch } from './api.js';
-import { G, axes, pathOf, legend, htmlLegend, plotFigure } from './plots.js';
+import { G, axes, pathOf, legend, note, htmlLegend, plotFigure, onLayout } from './plots.js';
 import { fmt } from './values.js';
 
 const IDS = ['plot-alphabar', 'plot-coef', 'plot-beta', 'plot-logsnr'];
@@ -39,6 +39,7 @@ let plotScales = {}; // id → {x, y, cursor, cursorLabel}, for the cursor and c
 // draw draws the four plots of curves (the core's scheduleCurves: the
 // state's schedule first) for T steps.
 export function draw(curves, T) {
+  drawn = [curves, T];
   const shown = allBox.querySelector('input').checked ? curves : curves.slice(0, 1);
   const log = logBox.querySelector('input').checked;
   const cls = (c, i) => `curve ${curveClass(c.name)}${i === 0 ? ' main' : ''}`;
@@ -64,17 +65,15 @@ export function draw(curves, T) {
   for (const c of shown.slice(1)) {
     svg.append(svgEl('path', { class: `curve thin ${curveClass(c.name)}`, d: pathOf(c.t, c.sqrtAlphaBar, sc.x, sc.y, 0, 1) }));
   }
-  const cr = svg.appendChild(svgEl('text', { class: 'note-text', x: G.x0 + 8, y: G.y1 - 10 }));
   if (c0.crossing !== null) {
     const cx = sc.x(c0.crossing), cy = sc.y(Math.SQRT1_2);
     svg.append(svgEl('line', { class: 'crossing', x1: cx, x2: cx, y1: G.y0, y2: G.y1 }));
     svg.append(svgEl('circle', { class: 'crossing-dot', cx, cy, r: 6 }));
-    cr.textContent = w('crossing', { t: fmt(c0.crossing, 4) });
-    cr.setAttribute('id', 'crossing-label');
+    note(svg, w('crossing', { t: fmt(c0.crossing, 4) })).setAttribute('id', 'crossing-label');
   } else {
-    cr.textContent = w('noCrossing');
+    note(svg, w('noCrossing'));
   }
-  legend(svg, [{ cls: 'curve signal main', label: w('signal') }, { cls: 'curve noise main', label: w('noise') }], G.x1 - 175, (G.y0 + G.y1) / 2);
+  legend(svg, [{ cls: 'curve signal main', label: w('signal') }, { cls: 'curve noise main', label: w('noise') }], G.x1 - G.legendW, (G.y0 + G.y1) / 2);
   plotScales['plot-coef'] = sc;
 
   // β_t
@@ -101,22 +100,33 @@ export function draw(curves, T) {
 
   for (const id of Object.keys(plotScales)) {
     const line = svgEl('line', { class: 'cursor', y1: G.y0, y2: G.y1 });
-    const label = svgEl('text', { class: 'cursor-label', y: G.y0 + 16 });
+    const label = svgEl('text', { class: 'cursor-label', y: G.y0 + G.labelDrop });
     $(id).append(line, label);
     plotScales[id].cursor = line;
     plotScales[id].cursorLabel = label;
   }
 }
 
+// The plots redraw at once when the layout changes (presentation mode).
+let drawn = null;   // the arguments of the last draw
+let cursorT = null; // the cursor's t
+onLayout(() => {
+  if (!drawn) return;
+  draw(...drawn);
+  if (cursorT !== null) moveCursor(cursorT);
+});
+
 // moveCursor puts the time cursor of every plot at t.
 export function moveCursor(t) {
+  cursorT = t;
   for (const sc of Object.values(plotScales)) {
     if (!sc.cursor) continue;
     const x = sc.x(t);
     sc.cursor.setAttribute('x1', x);
     sc.cursor.setAttribute('x2', x);
-    sc.cursorLabel.setAttribute('x', x + (x > 380 ? -6 : 6));
-    sc.cursorLabel.setAttribute('text-anchor', x > 380 ? 'end' : 'start');
+    const flip = x > G.x1 - 6 * G.font; // the label goes left of the cursor near the right edge
+    sc.cursorLabel.setAttribute('x', x + (flip ? -6 : 6));
+    sc.cursorLabel.setAttribute('text-anchor', flip ? 'end' : 'start');
     sc.cursorLabel.textContent = `t = ${t}`;
   }
 }
