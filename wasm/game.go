@@ -207,7 +207,8 @@ func (g *Game) firstFrame() {
 // drawOp is one picture to put on the canvas: where, in screen
 // coordinates, and at which scale from picture pixels to screen pixels.
 type drawOp struct {
-	img   *ebiten.Image
+	img   *ebiten.Image // the pane's texture, or the part of it shown
+	pane  *ebiten.Image // the pane's texture (the layout's key)
 	geo   ebiten.GeoM
 	scale float64
 }
@@ -232,9 +233,13 @@ func paneImages(imgs []*ebiten.Image, n, w, h int) ([]*ebiten.Image, bool) {
 func placePanes(imgs []*ebiten.Image, w, h, sw, sh int) []drawOp {
 	places := app.PlacePanes(len(imgs), w, h, sw, sh)
 	ops := make([]drawOp, len(imgs))
-	for i, img := range imgs {
+	for i, pane := range imgs {
 		p := places[i]
-		ops[i] = drawOp{img: img, scale: p.Scale}
+		img := pane
+		if p.Src != pane.Bounds() {
+			img = pane.SubImage(p.Src).(*ebiten.Image) // a pane cut to its cell
+		}
+		ops[i] = drawOp{img: img, pane: pane, scale: p.Scale}
 		ops[i].geo.Scale(p.Scale, p.Scale)
 		ops[i].geo.Translate(p.X, p.Y)
 	}
@@ -251,7 +256,7 @@ func placePanes(imgs []*ebiten.Image, w, h, sw, sh int) []drawOp {
 func (g *Game) present(screen *ebiten.Image, changed bool, ops []drawOp) {
 	key := fmt.Sprintf("%dx%d", screen.Bounds().Dx(), screen.Bounds().Dy())
 	for _, op := range ops {
-		key += fmt.Sprintf(" %p", op.img)
+		key += fmt.Sprintf(" %p%v", op.pane, op.img.Bounds())
 	}
 	if key != g.layoutKey {
 		g.layoutKey = key

@@ -283,13 +283,20 @@ function embedURL() {
 }
 
 // embedHTML needs no inline style (a blog may forbid it): the class
-// dissolve-embed is sized by the blog's stylesheet (the README's rule:
-// full column width up to 640 px, aspect-ratio 8 / 9); without it the
-// width and height attributes give 640×720.
+// dissolve-embed is sized by the blog's stylesheet (the README's rules:
+// full column width up to 640 px, aspect-ratio 8 / 9); without them the
+// width and height attributes give 640×720. A comparison of n panes side
+// by side adds the class dissolve-embed-n, whose aspect ratio gives each
+// pane a cell of nearly its own shape, so the panes fill the frame
+// (app.PaneLayout) in a 640 px column as on a phone.
+const embedShapes = { 1: ['', 720], 2: [' dissolve-embed-2', 384], 3: [' dissolve-embed-3', 274] };
 function embedHTML() {
   ready();
-  return `<iframe src="${escapeAttr(embedURL())}" class="dissolve-embed" title="${escapeAttr(w('embedTitle'))}" ` +
-    'width="640" height="720" loading="lazy" allow="fullscreen"></iframe>';
+  const s = call('getState');
+  const n = s.direction === 'reverse' ? 1 : (schema().panes || {})[s.compare] || 1;
+  const [cls, height] = embedShapes[n] || embedShapes[1];
+  return `<iframe src="${escapeAttr(embedURL())}" class="dissolve-embed${cls}" title="${escapeAttr(w('embedTitle'))}" ` +
+    `width="640" height="${height}" loading="lazy" allow="fullscreen"></iframe>`;
 }
 
 async function copy(text) {

@@ -105,8 +105,11 @@ func TestPaneLayout(t *testing.T) {
 	}{
 		// Two square pictures on a square screen: side by side, each half wide.
 		{"2 on square", 2, 100, 100, 800, 800, 0, 2, 1, 4},
-		// Two square pictures on a tall screen: one above the other.
-		{"2 on tall", 2, 100, 100, 400, 900, 0, 1, 2, 4},
+		// Two square pictures on a tall screen: one above the other, each
+		// filling its 400×450 cell (cut by 1 − 4/4.5 ≈ 11% ≤ 1/8).
+		{"2 on tall", 2, 100, 100, 400, 900, 0, 1, 2, 4.5},
+		// Taller still, 400×500 cells would cut 20%: whole, scale 4.
+		{"2 on taller", 2, 100, 100, 400, 1000, 0, 1, 2, 4},
 		// Three on a wide screen: a row of three.
 		{"3 on wide", 3, 100, 100, 1200, 400, 0, 3, 1, 4},
 		// Three on a square screen: a 2×2 grid (scale 4) beats a row (scale 8/3).
@@ -114,6 +117,11 @@ func TestPaneLayout(t *testing.T) {
 		// The gap is subtracted: (800 − 10)/2 = 395 per cell.
 		{"gap", 2, 100, 100, 800, 800, 10, 2, 1, 3.95},
 		{"one", 1, 200, 100, 800, 800, 0, 1, 1, 4},
+		// Cells close to the picture's shape are filled, the picture cut:
+		// (640 − 6)/2 = 317 × 310 cells; covering crops 1 − 310/317 ≈ 2%.
+		{"2 filling their cells", 2, 100, 100, 640, 310, 6, 2, 1, 3.17},
+		// 320 × 250 cells: covering would crop 22%, so whole, with bands.
+		{"2 too far from their cells' shape", 2, 100, 100, 640, 250, 0, 2, 1, 2.5},
 	}
 	for _, tc := range tests {
 		rects, scale := app.PaneLayout(tc.n, tc.w, tc.h, tc.sw, tc.sh, tc.gap)
@@ -124,8 +132,14 @@ func TestPaneLayout(t *testing.T) {
 		xs, ys := map[float64]bool{}, map[float64]bool{}
 		for _, r := range rects {
 			xs[r.X], ys[r.Y] = true, true
-			if math.Abs(r.W*float64(tc.sw)-scale*float64(tc.w)) > 1e-9 || math.Abs(r.H*float64(tc.sh)-scale*float64(tc.h)) > 1e-9 {
-				t.Errorf("%s: rect %+v is not the picture scaled by %g", tc.name, r, scale)
+			// The shown part is the picture scaled, or less of it (cut) but
+			// never more.
+			sw, sh := r.W*float64(tc.sw), r.H*float64(tc.sh)
+			pw, ph := scale*float64(tc.w), scale*float64(tc.h)
+			whole := math.Abs(sw-pw) < 1e-9 && math.Abs(sh-ph) < 1e-9
+			cut := sw <= pw+1e-9 && sh <= ph+1e-9 && (math.Abs(sw-pw) < 1e-9 || math.Abs(sh-ph) < 1e-9) && 1-math.Min(sw/pw, sh/ph) <= app.MaxFillCrop+1e-12
+			if !whole && !cut {
+				t.Errorf("%s: rect %+v is not the picture scaled by %g, nor a part of it cut by at most 1/8", tc.name, r, scale)
 			}
 			if r.X < 0 || r.Y < 0 || r.X+r.W > 1+1e-12 || r.Y+r.H > 1+1e-12 {
 				t.Errorf("%s: rect %+v leaves the screen", tc.name, r)

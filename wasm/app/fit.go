@@ -1,6 +1,9 @@
 package app
 
-import "math"
+import (
+	"image"
+	"math"
+)
 
 // MaxFillCrop is the largest share of the picture's width or height that
 // FitPicture crops to fill the screen: 1/8.
@@ -35,10 +38,14 @@ type Rect struct {
 }
 
 // PaneLayout places n panes of w×h pixels on a screen of sw×sh pixels: the
-// grid of cols × ⌈n/cols⌉ cells that shows them largest, centred, with a
-// gap of gap pixels between cells. It returns the picture's rectangle in
-// each cell (fractions of the screen), row by row, and the scale from
-// picture pixels to screen pixels.
+// grid of cols × ⌈n/cols⌉ cells that shows them largest, with a gap of gap
+// pixels between cells. As the single view does (FitPicture), each pane
+// fills its cell, centred and its overflow cut off, when that crops at
+// most MaxFillCrop of the picture's width or height — two panes side by
+// side in an embed shaped for them show no bands — and is shown whole,
+// centred, otherwise. It returns the shown part of each pane (fractions of
+// the screen), row by row, and the scale from picture pixels to screen
+// pixels.
 func PaneLayout(n, w, h, sw, sh, gap int) ([]Rect, float64) {
 	n, w, h = max(n, 1), max(w, 1), max(h, 1)
 	if sw <= 0 || sh <= 0 {
@@ -57,6 +64,11 @@ func PaneLayout(n, w, h, sw, sh, gap int) ([]Rect, float64) {
 	cols := bestCols
 	rows := (n + cols - 1) / cols
 	pw, ph := best*float64(w), best*float64(h)
+	cw := float64(sw-(cols-1)*gap) / float64(cols)
+	ch := float64(sh-(rows-1)*gap) / float64(rows)
+	if cover := math.Max(cw/float64(w), ch/float64(h)); cover > 0 && 1-best/cover <= MaxFillCrop {
+		best, pw, ph = cover, cw, ch
+	}
 	totalW := float64(cols)*pw + float64((cols-1)*gap)
 	totalH := float64(rows)*ph + float64((rows-1)*gap)
 	x0 := (float64(sw) - totalW) / 2
@@ -74,23 +86,37 @@ func PaneLayout(n, w, h, sw, sh, gap int) ([]Rect, float64) {
 // PaneGap is the gap between panes on a screen sw pixels wide.
 func PaneGap(sw int) int { return max(4, sw/100) }
 
-// Placement is where one pane goes on the screen: its top-left corner in
-// screen pixels and the scale from picture pixels to screen pixels.
-type Placement struct{ X, Y, Scale float64 }
+// Placement is where one pane goes on the screen: the part of the picture
+// shown (Src, in picture pixels: all of it unless its cell crops it), the
+// screen position of that part's top-left corner and the scale from
+// picture pixels to screen pixels. The single view is not cut (the
+// screen's edge does that): its X, Y may be negative.
+type Placement struct {
+	X, Y, Scale float64
+	Src         image.Rectangle
+}
 
 // PlacePanes places n panes of w×h pixels on a sw×sh screen. One pane is
 // the single view, placed by FitPicture (filling the screen when that
 // crops little); more go in PaneLayout's grid, PaneGap apart, each corner
-// on a whole screen pixel.
+// on a whole screen pixel, each cut to its cell when it fills it.
 func PlacePanes(n, w, h, sw, sh int) []Placement {
+	all := image.Rect(0, 0, w, h)
 	if n <= 1 {
 		scale, x, y := FitPicture(w, h, sw, sh)
-		return []Placement{{X: x, Y: y, Scale: scale}}
+		return []Placement{{X: x, Y: y, Scale: scale, Src: all}}
 	}
 	rects, scale := PaneLayout(n, w, h, sw, sh, PaneGap(sw))
 	out := make([]Placement, n)
 	for i, r := range rects {
-		out[i] = Placement{X: math.Round(r.X * float64(sw)), Y: math.Round(r.Y * float64(sh)), Scale: scale}
+		src := all
+		if scale > 0 {
+			// The shown part, in picture pixels, centred in the picture.
+			vw := min(w, int(math.Round(r.W*float64(sw)/scale)))
+			vh := min(h, int(math.Round(r.H*float64(sh)/scale)))
+			src = image.Rect((w-vw)/2, (h-vh)/2, (w-vw)/2+vw, (h-vh)/2+vh)
+		}
+		out[i] = Placement{X: math.Round(r.X * float64(sw)), Y: math.Round(r.Y * float64(sh)), Scale: scale, Src: src}
 	}
 	return out
 }

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"image"
+	"math"
 	"slices"
 	"testing"
 
@@ -146,6 +148,8 @@ func TestPlacePanes(t *testing.T) {
 		{"one, wide screen: whole", 1, 256, 256, 1600, 700},
 		{"two side by side", 2, 256, 256, 1200, 600},
 		{"three in a grid", 3, 256, 171, 800, 800},
+		{"two in an embed shaped for them: cut to their cells", 2, 256, 256, 640, 310},
+		{"three in a row, cut", 3, 256, 256, 640, 226},
 	}
 	for _, tc := range tests {
 		got := app.PlacePanes(tc.n, tc.w, tc.h, tc.sw, tc.sh)
@@ -154,7 +158,7 @@ func TestPlacePanes(t *testing.T) {
 		}
 		if tc.n == 1 {
 			scale, x, y := app.FitPicture(tc.w, tc.h, tc.sw, tc.sh)
-			if got[0] != (app.Placement{X: x, Y: y, Scale: scale}) {
+			if got[0] != (app.Placement{X: x, Y: y, Scale: scale, Src: image.Rect(0, 0, tc.w, tc.h)}) {
 				t.Errorf("%s: %+v, want FitPicture's %g at (%g, %g)", tc.name, got[0], scale, x, y)
 			}
 			continue
@@ -164,6 +168,15 @@ func TestPlacePanes(t *testing.T) {
 			dx, dy := p.X-rects[i].X*float64(tc.sw), p.Y-rects[i].Y*float64(tc.sh)
 			if p.Scale != scale || p.X != float64(int(p.X)) || p.Y != float64(int(p.Y)) || dx < -0.5 || dx > 0.5 || dy < -0.5 || dy > 0.5 {
 				t.Errorf("%s: pane %d at %+v, want PaneLayout's %+v (scale %g) on whole pixels", tc.name, i, p, rects[i], scale)
+			}
+			// The part shown is centred in the picture and, scaled, covers
+			// the pane's rectangle to within a picture pixel.
+			src := p.Src
+			if !src.In(image.Rect(0, 0, tc.w, tc.h)) || src.Min.X+src.Max.X-tc.w > 1 || src.Min.X+src.Max.X-tc.w < -1 || src.Min.Y+src.Max.Y-tc.h > 1 || src.Min.Y+src.Max.Y-tc.h < -1 {
+				t.Errorf("%s: pane %d shows %v of a %d×%d picture: not a centred part", tc.name, i, src, tc.w, tc.h)
+			}
+			if math.Abs(float64(src.Dx())*scale-rects[i].W*float64(tc.sw)) > scale || math.Abs(float64(src.Dy())*scale-rects[i].H*float64(tc.sh)) > scale {
+				t.Errorf("%s: pane %d shows %v at scale %g, its rectangle is %.1f×%.1f px", tc.name, i, src, scale, rects[i].W*float64(tc.sw), rects[i].H*float64(tc.sh))
 			}
 		}
 	}

@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -39,6 +40,45 @@ func openExampleHost(t *testing.T, width, height int64, dpr float64, mobile bool
 	waitFor(t, ctx, "the gradient", `document.getElementById('demo').contentWindow.ddpm.getState().image === 'gradient'`)
 	evalJSON(t, ctx, `new Promise((r) => { document.getElementById('demo').scrollIntoView({block: 'center'}); setTimeout(r, 600); })`, nil)
 	return ctx, base
+}
+
+// edgeBands samples the pixels along the four edges of the rectangle
+// (x, y, w, h) in CSS pixels of img (a screenshot at device pixel ratio
+// dpr), 3 px inside and every 4 px, and counts those that are background:
+// the stage's grey (#111318), the post's paper colour (#fbfaf7) or black
+// (Ebiten's bars), which is what bands or bars would show.
+func edgeBands(img image.Image, x0, y0, w, h, dpr float64) (bad, samples int) {
+	band := func(x, y int) bool {
+		cr, cg, cb, _ := img.At(x, y).RGBA()
+		near := func(r, g, b uint32) bool {
+			d := func(a, b uint32) uint32 {
+				if a > b {
+					return a - b
+				}
+				return b - a
+			}
+			return d(cr>>8, r) <= 10 && d(cg>>8, g) <= 10 && d(cb>>8, b) <= 10
+		}
+		return near(0x11, 0x13, 0x18) || near(0xfb, 0xfa, 0xf7) || near(0, 0, 0)
+	}
+	inset, skip := 3.0, 12.0
+	for s := skip; s < w-skip; s += 4 { // top and bottom edges
+		for _, y := range []float64{y0 + inset, y0 + h - inset} {
+			samples++
+			if band(int((x0+s)*dpr), int(y*dpr)) {
+				bad++
+			}
+		}
+	}
+	for s := skip; s < h-skip; s += 4 { // left and right edges
+		for _, x := range []float64{x0 + inset, x0 + w - inset} {
+			samples++
+			if band(int(x*dpr), int((y0+s)*dpr)) {
+				bad++
+			}
+		}
+	}
+	return bad, samples
 }
 
 // viewportShot is a screenshot of the viewport at the device pixel ratio.
@@ -84,38 +124,7 @@ func TestEmbedFillsFrame(t *testing.T) {
 			})()`, &r)
 			buf, img := viewportShot(t, ctx)
 			t.Logf("%s: the demo is %.0f px wide, the picture's part %.0f×%.0f", c.name, r.Frame, r.W, r.H)
-			band := func(x, y int) bool {
-				cr, cg, cb, _ := img.At(x, y).RGBA()
-				near := func(r, g, b uint32) bool {
-					d := func(a, b uint32) uint32 {
-						if a > b {
-							return a - b
-						}
-						return b - a
-					}
-					return d(cr>>8, r) <= 10 && d(cg>>8, g) <= 10 && d(cb>>8, b) <= 10
-				}
-				return near(0x11, 0x13, 0x18) || near(0xfb, 0xfa, 0xf7) || near(0, 0, 0)
-			}
-			samples, bad := 0, 0
-			inset, skip := 3.0, 12.0
-			for s := skip; s < r.W-skip; s += 4 { // top and bottom edges
-				for _, y := range []float64{r.Y + inset, r.Y + r.H - inset} {
-					samples++
-					if band(int((r.X+s)*c.dpr), int(y*c.dpr)) {
-						bad++
-					}
-				}
-			}
-			for s := skip; s < r.H-skip; s += 4 { // left and right edges
-				for _, x := range []float64{r.X + inset, r.X + r.W - inset} {
-					samples++
-					if band(int(x*c.dpr), int((r.Y+s)*c.dpr)) {
-						bad++
-					}
-				}
-			}
-			if bad > samples/50 {
+			if bad, samples := edgeBands(img, r.X, r.Y, r.W, r.H, c.dpr); bad > samples/50 {
 				t.Errorf("%s: %d of %d pixels along the picture's edges are background (bands or bars)", c.name, bad, samples)
 			}
 			path := filepath.Join(outDir, "embed-fill-"+c.name+".png")
@@ -142,6 +151,55 @@ func TestEmbedFillsFrame(t *testing.T) {
 				}
 				if err := os.WriteFile(filepath.Join(repoRoot(t), "docs", c.doc), docsPNG(t, shot.Data), 0o644); err != nil {
 					t.Fatal(err)
+				}
+			}
+			assertClean(t, ctx, base)
+		})
+	}
+}
+
+// TestEmbedPanesFillFrame: a comparison embedded with the embed code the
+// page writes for it (its class dissolve-embed-2 or -3, sized by the
+// README's rules in the example post's stylesheet) fills the picture's
+// part of the frame, pane by pane, with no band along its edges, in a
+// 700 px column and on a 390 px phone.
+func TestEmbedPanesFillFrame(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		width, height int64
+		dpr           float64
+		mobile        bool
+	}{{"column-700", 700, 900, 1, false}, {"phone-390", 390, 844, 2, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, base := openExampleHost(t, c.width, c.height, c.dpr, c.mobile)
+			for _, cmp := range []struct {
+				compare string
+				class   string
+			}{{"modes", "dissolve-embed dissolve-embed-2"}, {"normalise", "dissolve-embed dissolve-embed-3"}} {
+				evalJSON(t, ctx, fmt.Sprintf(`document.getElementById('demo').contentWindow.postMessage({type: 'ddpm:setState', state: {compare: %q, t: 0, playing: false}}, '*')`, cmp.compare), nil)
+				waitFor(t, ctx, "the comparison", fmt.Sprintf(`document.getElementById('demo').contentWindow.ddpm.getState().compare === %q`, cmp.compare))
+				// The blogger pastes the embed code the page gives for this state.
+				var class string
+				evalJSON(t, ctx, `(() => { const d = document.createElement('div'); d.innerHTML = document.getElementById('demo').contentWindow.ddpm.embedHTML(); return d.firstChild.className; })()`, &class)
+				if class != cmp.class {
+					t.Errorf("%s: the embed code's class is %q, want %q", cmp.compare, class, cmp.class)
+				}
+				evalJSON(t, ctx, fmt.Sprintf(`new Promise((res) => { const f = document.getElementById('demo'); f.className = %q; f.scrollIntoView({block: 'center'}); setTimeout(res, 900); })`, class), nil)
+				var r struct{ X, Y, W, H float64 }
+				evalJSON(t, ctx, `(() => {
+					const f = document.getElementById('demo');
+					const fr = f.getBoundingClientRect();
+					const top = f.contentDocument.querySelector('.transport').getBoundingClientRect().top;
+					return {X: fr.x, Y: fr.y, W: fr.width, H: top};
+				})()`, &r)
+				buf, img := viewportShot(t, ctx)
+				name := "embed-panes-" + c.name + "-" + cmp.compare
+				if err := os.WriteFile(filepath.Join(outDir, name+".png"), buf, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("%s, %s: the picture's part %.0f×%.0f; screenshot web/e2e/%s/%s.png", c.name, cmp.compare, r.W, r.H, outDir, name)
+				if bad, samples := edgeBands(img, r.X, r.Y, r.W, r.H, c.dpr); bad > samples/50 {
+					t.Errorf("%s, %s: %d of %d pixels along the picture's edges are background (bands or bars)", c.name, cmp.compare, bad, samples)
 				}
 			}
 			assertClean(t, ctx, base)
