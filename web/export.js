@@ -289,7 +289,7 @@ function embedURL() {
 // by side adds the class dissolve-embed-n, whose aspect ratio gives each
 // pane a cell of nearly its own shape, so the panes fill the frame
 // (app.PaneLayout) in a 640 px column as on a phone.
-const embedShapes = { 1: ['', 720], 2: [' dissolve-embed-2', 384], 3: [' dissolve-embed-3', 274] };
+const embedShapes = { 1: ['', 720], 2: [' dissolve-embed-2', 384], 3: [' dissolve-embed-3', 284] };
 function embedHTML() {
   ready();
   const s = call('getState');
