@@ -252,8 +252,7 @@ func TestReverseLede(t *testing.T) {
 }
 
 // TestReverseInstrumentsLayout: the reverse view with its histogram and
-// formulas at 1366×768 in English and Korean and on a 390 px phone (no
-// sideways scrolling), and presentation mode's stop "locality creates"
+// formulas at 1366×768 in English and Korean, and presentation mode's stop "locality creates"
 // with the histogram of x_t, its text at 28 px or more. Screenshots in
 // web/e2e/out/.
 func TestReverseInstrumentsLayout(t *testing.T) {
@@ -289,8 +288,12 @@ func TestReverseInstrumentsLayout(t *testing.T) {
 	viewShot(t, ctx, "reverse-present-creates")
 	press(t, ctx, kb.Escape, false)
 	assertClean(t, ctx, base)
+}
 
-	// A 390 px phone, in both languages.
+// TestReversePhoneLayout: the reverse view with its instruments on a
+// 390 px phone, in English and Korean, does not scroll sideways.
+func TestReversePhoneLayout(t *testing.T) {
+	base := startServer(t, repoRoot(t))
 	phone := newBrowser(t)
 	if err := chromedp.Do(phone, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile)); err != nil {
 		t.Fatal(err)
