@@ -25,6 +25,10 @@ import (
 //	setReverseRun(metaJSON, xt, x0, near) → {}: shows the run; xt, x0 and near (or null) are
 //	                                        Uint8Arrays holding float32s (little-endian), meta is
 //	                                        {key, width, height, planes, timesteps, frames, effectiveN, nearest}
+//	reverseHistogram()                    → app.ReverseHistogram: the run's x_t at the cursor against N(0, 1)
+//	                                        (a refusal while the run is being computed)
+//	reverseStep()                         → app.ReverseStep: the sampler's step at the cursor, with its numbers
+//	                                        (from the state alone: no run needed)
 func init() {
 	extensions = append(extensions, func(b *bridge, core js.Value) {
 		// compute answers with JavaScript objects (typed arrays), not JSON,
@@ -36,6 +40,20 @@ func init() {
 			}
 			return jsapi.Call(engine, args)
 		}))
+		b.export(core, "reverseHistogram", func(args []js.Value) (any, error) {
+			s := b.game.eng.State()
+			if s.Direction != app.Reverse {
+				return nil, errors.New("reverseHistogram: the page runs forward (direction=reverse shows the way back)")
+			}
+			if r := b.game.stateRun(s); r != nil {
+				return r.Histogram(s.Step), nil
+			}
+			return nil, errors.New("reverseHistogram: the reverse run is still being computed (await ddpm.reverseReady())")
+		})
+		b.export(core, "reverseStep", func(args []js.Value) (any, error) {
+			st, err := b.game.eng.ReverseStep()
+			return st, err
+		})
 		b.export(core, "reverseKey", func(args []js.Value) (any, error) {
 			return b.lib.RunKey(b.game.eng.State()), nil
 		})

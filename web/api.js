@@ -69,6 +69,7 @@ export function publish(extra) {
     setState,
     schedule: () => call('schedule'),
     stats: () => call('stats'),
+    reverseStep: () => call('reverseStep'),
     perf: () => call('perf'),
     schema: () => call('schema'),
     loadImage,

@@ -4,9 +4,10 @@
 //   ready: the first frame (the state)
 //   patch: a change of state that was applied (the patch as asked,
 //          before the next frame)
+//   run:   a reverse run was put on the canvas (web/reverse.js; its key)
 import { showError } from './errors.js';
 
-const listeners = { show: [], frame: [], ready: [], patch: [] };
+const listeners = { show: [], frame: [], ready: [], patch: [], run: [] };
 
 export function on(kind, fn) { listeners[kind].push(fn); }
 

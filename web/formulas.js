@@ -73,3 +73,74 @@ export function refresh(t, r, table) {
     return box;
   }));
 }
+
+// ---- The reverse direction -------------------------------------------------
+// The step the sampler takes at the cursor, in general and with its
+// numbers (core reverseStep(): the sampler's own coefficients): for DDPM
+// the posterior mean μ̃_t = C0·x̂₀ + Ct·x_t and σ_t², for DDIM Song et
+// al.'s eq. 12 with ε̂ and σ. Each number carries data-name, the field of
+// reverseStep() it shows.
+const named = (v, name) => {
+  const e = num(v);
+  e.setAttribute('data-name', name);
+  return e;
+};
+const hat = (s) => m('mover', mi(s), mo('^'));
+const frac = (a, b) => m('mfrac', a, b);
+const par = (...k) => row(mo('('), ...k, mo(')'));
+const ab = (t) => sub(bar('α'), t);
+const oneMinus = (...k) => row(mn('1'), mo('−'), ...k);
+
+function reverseRows(st) {
+  const out = [];
+  const f = String(st.from), to = String(st.to);
+  // Each use is a new node (a node appended twice would only move).
+  const x0h = () => sub(hat('x'), '0'), eps = () => hat('ε');
+  if (st.sampler === 'ddpm') {
+    const mu = (t) => sub(m('mover', mi('μ'), mo('~')), t);
+    const sig = (t) => m('msubsup', mi('σ'), typeof t === 'string' && /^[0-9]+$/.test(t) ? mn(t) : mi(t), mn('2'));
+    out.push(['fDDPMStep', row(sub('x', tm1('t')), mo('='), mu('t'), mo('+'), sub('σ', 't'), mi('z')),
+      row(xsub(st.to), mo('='), mu(f), mo('+'), named(st.sigma, 'sigma'), mo('·'), mi('z'))]);
+    out.push(['fPosteriorMean', row(mu('t'), mo('='), frac(row(sqrt(ab(tm1('t'))), sub('β', 't')), oneMinus(ab('t'))), x0h(), mo('+'),
+      frac(row(sqrt(sub('α', 't')), par(oneMinus(ab(tm1('t'))))), oneMinus(ab('t'))), sub('x', 't')),
+    row(mu(f), mo('='), named(st.c0, 'c0'), mo('·'), x0h(), mo('+'), named(st.ct, 'ct'), mo('·'), sub('x', f))]);
+    const general = st.variance === 'large'
+      ? row(sig('t'), mo('='), sub('β', 't'))
+      : row(sig('t'), mo('='), sub(m('mover', mi('β'), mo('~')), 't'), mo('='), frac(oneMinus(ab(tm1('t'))), oneMinus(ab('t'))), sub('β', 't'));
+    // The numbers in: β̃_t from ᾱ_{t−1} (alphaBarTo: DDPM steps to t − 1),
+    // ᾱ_t and β_t. The last step (t = 1) adds no noise: σ₁² = 0.
+    let live = row(sig(f), mo('='), named(st.sigma2, 'sigma2'));
+    if (st.from > 1 && st.variance === 'large') live = row(sig(f), mo('='), sub('β', f), mo('='), named(st.sigma2, 'sigma2'));
+    else if (st.from > 1) {
+      live = row(sig(f), mo('='), frac(oneMinus(named(st.alphaBarTo, 'alphaBarTo')), oneMinus(named(st.alphaBar, 'alphaBar'))), mo('·'), named(st.beta, 'beta'), mo('='), named(st.sigma2, 'sigma2'));
+    }
+    out.push([st.variance === 'large' ? 'fVarianceLarge' : 'fVarianceSmall', general, live]);
+    return out;
+  }
+  // DDIM: t → t'.
+  const tp = () => row(mi('t'), mo('′'));
+  out.push(['fDDIMStep', row(sub('x', tp()), mo('='), sqrt(ab(tp())), x0h(), mo('+'), sqrt(oneMinus(ab(tp()), mo('−'), m('msup', mi('σ'), mn('2')))), eps(), mo('+'), mi('σ'), mi('z')),
+    row(xsub(st.to), mo('='), named(st.coefX0, 'coefX0'), mo('·'), x0h(), mo('+'), named(st.coefEps, 'coefEps'), mo('·'), eps(), mo('+'), named(st.sigma, 'sigma'), mo('·'), mi('z'))]);
+  out.push(['fDDIMEps', row(eps(), mo('='), frac(row(sub('x', 't'), mo('−'), sqrt(ab('t')), x0h()), sqrt(oneMinus(ab('t'))))),
+    row(eps(), mo('='), frac(row(sub('x', f), mo('−'), named(st.sqrtAlphaBar, 'sqrtAlphaBar'), mo('·'), x0h()), named(st.sqrtOneMinusAlphaBar, 'sqrtOneMinusAlphaBar')))]);
+  out.push(['fDDIMSigma', row(mi('σ'), mo('='), mi('η'), sqrt(frac(oneMinus(ab(tp())), oneMinus(ab('t')))), sqrt(oneMinus(frac(ab('t'), ab(tp()))))),
+    row(mi('σ'), mo('='), named(st.eta, 'eta'), mo('·'), sqrt(frac(oneMinus(named(st.alphaBarTo, 'alphaBarTo')), oneMinus(named(st.alphaBar, 'alphaBar')))),
+      mo('·'), sqrt(oneMinus(frac(num(st.alphaBar), num(st.alphaBarTo)))), mo('='), named(st.sigma, 'sigma'))]);
+  return out;
+}
+
+// refreshReverse writes the step of reverseStep() st, under a line that
+// says which step it is.
+export function refreshReverse(st, note) {
+  const boxes = reverseRows(st).map(([key, general, live]) => {
+    const g = m('math', general);
+    g.setAttribute('display', 'block');
+    const l = m('math', live);
+    l.setAttribute('display', 'block');
+    l.setAttribute('class', 'live');
+    return el('div', { class: 'formula' }, text('h4', key), g, l);
+  });
+  const p = el('p', { class: 'formula-step', id: 'formula-step' });
+  p.textContent = note;
+  formulas.replaceChildren(p, ...boxes);
+}

@@ -56,6 +56,7 @@ export function refresh(s, x0Std) {
 export function draw(s, x0Std) {
   const r = report;
   if (!r) return;
+  name('histAria');
   const shown = panes.filter(Boolean);
   const svg = histSvg;
   svg.replaceChildren();
@@ -109,4 +110,59 @@ export function draw(s, x0Std) {
   const atT = el('p', { class: s.t === s.T ? 'at-t emphasis' : 'at-t', id: 'at-t' });
   atT.textContent = w('atT', { s: fmt(r.residualSignal, 3), kl: fmt(r.kl, 3) });
   histNotes.replaceChildren(...notes.map((n) => { const e = el('p'); e.textContent = n; return e; }), atT);
+}
+
+// ---- The reverse direction -------------------------------------------------
+// The run's x_t at the cursor against N(0, 1) (core reverseHistogram():
+// Go bins every number of the frame shown; its mean, std and KS are
+// stats()'s). At t = T the numbers are the prior's noise; on the way back
+// they gather at the training images' values (a digit's paper and ink).
+let reverseReport = null;
+
+// name gives the plot its accessible name for the direction.
+function name(key) {
+  histSvg.dataset.i18nAria = key;
+  histSvg.setAttribute('aria-label', w(key));
+}
+
+// refreshReverse draws the reverse run's histogram at the cursor and says
+// whether it could (false while the run is being computed).
+export function refreshReverse() {
+  try { reverseReport = call('reverseHistogram'); } catch (e) { return false; }
+  drawReverse();
+  return true;
+}
+
+// drawReverse draws the latest reverse report again (in a new language).
+export function drawReverse() {
+  const r = reverseReport;
+  if (!r) return;
+  name('histAriaReverse');
+  const svg = histSvg;
+  svg.replaceChildren();
+  let yMax = 0.5;
+  for (const v of r.normal) yMax = Math.max(yMax, v);
+  for (const v of r.density) yMax = Math.max(yMax, v);
+  yMax = Math.min(yMax * 1.08, 2.5);
+  const sc = axes(svg, { x: [r.lo, r.hi], y: [0, yMax], xLabel: 'x' });
+  const width = (r.hi - r.lo) / r.bins;
+  const centres = r.normal.map((_, i) => r.lo + (i + 0.5) * width);
+  let d = '';
+  r.density.forEach((v, i) => {
+    if (v <= 0) return;
+    const x0 = sc.x(r.lo + i * width), x1 = sc.x(r.lo + (i + 1) * width);
+    d += `M${x0.toFixed(1)} ${G.y1}V${sc.y(Math.min(v, yMax)).toFixed(1)}H${x1.toFixed(1)}V${G.y1}`;
+  });
+  svg.append(svgEl('path', { class: 'bars pane-0', d }));
+  svg.append(svgEl('path', { class: 'curve normal', d: pathOf(centres, r.normal, sc.x, sc.y, 0, yMax) }));
+  legend(svg, [{ cls: 'curve normal', label: w('histNormal') }, { cls: 'bars-key pane-0', label: w('histReverseData', { t: r.visited }) }], G.x0 + 10, G.y0 + 20);
+
+  const head = el('tr', {}, ...['colPane', 'colMean', 'colStd', 'colKS'].map((k) => text('th', k, { scope: 'col' })));
+  const row = el('tr', { class: 'pane-row pane-0', 'data-visited': r.visited },
+    el('th', { scope: 'row' }, el('span', { class: 'swatch pane-0' }), w('histReverseData', { t: r.visited })),
+    el('td', { class: 'mean' }, fmt(r.mean, 3)), el('td', { class: 'std' }, fmt(r.std, 3)), el('td', { class: 'ks' }, fmt(r.ks, 3)));
+  histTable.replaceChildren(el('thead', {}, head), el('tbody', {}, row));
+  const notes = [w('histReverseNote', { n: r.n, t: r.visited })];
+  if (r.outside > 0.001) notes.push(w('outside', { f: fmt(100 * r.outside, 3) }));
+  histNotes.replaceChildren(...notes.map((n) => { const e = el('p'); e.textContent = n; return e; }));
 }

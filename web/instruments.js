@@ -9,6 +9,7 @@ import { el, text, checkbox } from './dom.js';
 import { lang, onLang } from './i18n.js';
 import { call } from './bridge.js';
 import { on } from './events.js';
+import { w } from './i18n.js';
 import { showError } from './errors.js';
 import { setPaneLabel } from './readouts.js';
 import * as schedulePlots from './schedule-plots.js';
@@ -21,9 +22,10 @@ import { liveLabel, refreshLabels } from './panes.js';
 
 // ---- The section ------------------------------------------------------------
 const onBox = checkbox('instruments-on', 'instOn', true);
+const pair = el('div', { class: 'inst-pair' }, histogram.part, spectrum.part);
 const body = el('div', { class: 'inst-body', id: 'inst-body' },
   schedulePlots.part,
-  el('div', { class: 'inst-pair' }, histogram.part, spectrum.part),
+  pair,
   snapshots.part,
   formulas.part,
   reversePlots.part);
@@ -62,6 +64,7 @@ let formulasStale = false;
 let histStale = false;
 let cursorStale = false;
 let lastPanesKey = '';
+let lastDirection = '';
 let relabelAll = false; // after a change of language: refresh every part once
 // The std of x₀, for each pane's std by the formula; from the core, once per picture.
 let x0Std = { key: '', v: null };
@@ -85,8 +88,12 @@ onBox.querySelector('input').addEventListener('change', (e) => {
 onLang(() => {
   curvesKey = ''; stripKey = ''; lastSpecKey = ''; lastPanesKey = ''; lastFormulaAt = 0;
   relabelAll = true;
-  if (lastState) histogram.draw(lastState, x0Std.v);
+  if (lastState && lastState.direction === 'reverse') histogram.drawReverse();
+  else if (lastState) histogram.draw(lastState, x0Std.v);
 });
+
+// A reverse run arrived: the histogram of its x_t can be drawn.
+on('run', () => { histStale = true; });
 
 // ---- Timing, for make bench -----------------------------------------------------
 // Main-thread time of the instruments per frame (ms): the test hook
@@ -107,6 +114,16 @@ window.dissolveInstruments = {
   reset() { spent.length = 0; },
   refreshAll,
 };
+
+// reverseFormulas shows the sampler's step at the cursor with its numbers.
+function reverseFormulas(s) {
+  const st = call('reverseStep');
+  let note = st.sampler === 'ddim'
+    ? w('formulaStepDDIM', { steps: st.steps, T: s.T, eta: st.eta, from: st.from, to: st.to })
+    : w('formulaStepDDPM', { steps: st.steps, from: st.from, to: st.to });
+  if (s.t === 0) note += w('formulaStepLast');
+  formulas.refreshReverse(st, note);
+}
 
 // ---- Each frame -------------------------------------------------------------------
 // Parts off screen are not refreshed (nothing to see), and catch up when
@@ -132,6 +149,10 @@ function onFrame(frame) {
   lastState = s;
 
   reversePlots.show(s.direction === 'reverse');
+  // The spectrum and the snapshots are the forward picture's: not shown
+  // on the way back.
+  spectrum.part.hidden = snapshots.part.hidden = s.direction === 'reverse';
+  pair.classList.toggle('single', s.direction === 'reverse');
   if (s.direction === 'reverse') reversePlots.moveCursor(s.t);
   const panesKey = JSON.stringify([s.direction, s.compare, s.mode, s.compareSchedule, s.schedule, s.size, s.image, lang(), innerWidth, innerHeight]);
   if (panesKey !== lastPanesKey) {
@@ -163,14 +184,25 @@ function onFrame(frame) {
   // While playing, the readouts refresh a little less often.
   const histEvery = s.playing ? 200 : 100;
   if (frame.changed || s.t !== lastT) { histStale = formulasStale = true; histogram.stale(); }
+  const reverse = s.direction === 'reverse';
+  if (s.direction !== lastDirection) {
+    lastDirection = s.direction;
+    histStale = formulasStale = true;
+    histogram.reset();
+  }
   if (!heavy && histStale && seen(histogram.histSvg) && (relabelAll || now - lastHistAt > histEvery)) {
     heavy = !relabelAll;
     lastHistAt = now;
-    // Stale until every pane is drawn (a paused comparison too).
-    histStale = !histogram.refresh(s, x0Std.v);
+    // Stale until every pane is drawn (a paused comparison too). In
+    // reverse, the run's x_t at the cursor; while the run is computed
+    // nothing, until it arrives ('run').
+    if (reverse) {
+      histStale = false;
+      histogram.refreshReverse();
+    } else histStale = !histogram.refresh(s, x0Std.v);
   }
   const specKey = [s.t, s.mode, sk, picKey].join('|');
-  if (!heavy && specKey !== lastSpecKey && (relabelAll || now - lastSpecAt > 250) && seen(spectrum.specSvg)) {
+  if (!heavy && !reverse && specKey !== lastSpecKey && (relabelAll || now - lastSpecAt > 250) && seen(spectrum.specSvg)) {
     heavy = !relabelAll;
     lastSpecAt = now;
     lastSpecKey = specKey;
@@ -185,7 +217,8 @@ function onFrame(frame) {
   if (!heavy && formulasStale && seen(formulas.formulas) && (relabelAll || now - lastFormulaAt > (s.playing ? 250 : 100))) {
     formulasStale = false;
     lastFormulaAt = now;
-    formulas.refresh(s.t, r, table);
+    if (reverse) reverseFormulas(s);
+    else formulas.refresh(s.t, r, table);
   }
   lastT = s.t;
   relabelAll = false;

@@ -17,7 +17,7 @@
 import { createPool, gridSeeds } from './workers.js';
 import { $ } from './dom.js';
 import { call, raw, stageBytes } from './bridge.js';
-import { on } from './events.js';
+import { on, emit } from './events.js';
 import { w } from './i18n.js';
 import { showError } from './errors.js';
 import { refreshLabels } from './panes.js';
@@ -133,6 +133,7 @@ async function compute(s, key) {
     };
     call('setReverseRun', JSON.stringify(meta), floatBytes(run.xt), floatBytes(run.x0), floatBytes(run.nearestX));
     shownKey = key;
+    emit('run', key);
     reversePlots.drawEffN({ timesteps: run.timesteps, effectiveN: run.effectiveN });
     // The canvas lays the run's panes out at its next draw: label them after it.
     requestAnimationFrame(() => requestAnimationFrame(() => refreshLabels(window.ddpm.getState())));
@@ -256,9 +257,27 @@ $('grid-save').addEventListener('click', async () => {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 });
 
+// lede gives the page's first lines the direction's words.
+let ledeDirection = 'forward';
+function lede(direction) {
+  if (direction === ledeDirection) return;
+  ledeDirection = direction;
+  const suffix = direction === 'reverse' ? 'Reverse' : '';
+  for (const [sel, key] of [['.lede:not(.lede-2)', 'lede'], ['.lede-2', 'lede2']]) {
+    const p = document.querySelector(sel);
+    p.dataset.i18n = key + suffix;
+    p.textContent = w(key + suffix);
+  }
+}
+
+// The words are those of the URL's direction from the start (the state
+// comes when the core is ready).
+if (new URLSearchParams(location.search).get('direction') === 'reverse') lede('reverse');
+
 // check starts the run the state needs, if it is not on the canvas or
 // under way.
 function check(s) {
+  lede(s.direction);
   const el = $('reverse-status');
   if (el) el.hidden = s.direction !== 'reverse';
   $('reverse-grid').hidden = s.direction !== 'reverse';

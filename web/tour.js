@@ -24,7 +24,7 @@ const STOPS = [
   { id: 'spectrum', chart: 'spectrum', patch: (s) => ({ direction: 'forward', compare: 'none', t: Math.round(s.T / 5) }) },
   // The way back (the reverse direction, computed in the workers).
   { id: 'copies', chart: 'effectiven', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'ideal', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(50, s.T), t: 0 }) },
-  { id: 'creates', chart: 'none', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'local', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(10, s.T), t: 0 }) },
+  { id: 'creates', chart: 'histogram', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'local', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(10, s.T), t: 0 }) },
   { id: 'fewer', chart: 'effectiven', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'ideal', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(10, s.T), t: 0 }) },
   { id: 'loss', chart: 'loss', patch: (s) => ({ direction: 'reverse', compare: 'none', denoiser: 'ideal', dataset: 'digits', sampler: 'ddim', eta: 0, steps: Math.min(50, s.T), t: 0 }) },
 ];
