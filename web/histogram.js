@@ -143,7 +143,9 @@ export function drawReverse() {
   let yMax = 0.5;
   for (const v of r.normal) yMax = Math.max(yMax, v);
   for (const v of r.density) yMax = Math.max(yMax, v);
-  yMax = Math.min(yMax * 1.08, 2.5);
+  // On a projector the legend's two rows sit over the top of the plot.
+  const free = G.short ? Math.min(0.5, (2 * G.line + 10) / (G.y1 - G.y0)) : 0;
+  yMax = Math.min(yMax * 1.08 / (1 - free), 2.5);
   const sc = axes(svg, { x: [r.lo, r.hi], y: [0, yMax], xLabel: 'x' });
   const width = (r.hi - r.lo) / r.bins;
   const centres = r.normal.map((_, i) => r.lo + (i + 0.5) * width);
@@ -155,7 +157,7 @@ export function drawReverse() {
   });
   svg.append(svgEl('path', { class: 'bars pane-0', d }));
   svg.append(svgEl('path', { class: 'curve normal', d: pathOf(centres, r.normal, sc.x, sc.y, 0, yMax) }));
-  legend(svg, [{ cls: 'curve normal', label: w('histNormal') }, { cls: 'bars-key pane-0', label: w('histReverseData', { t: r.visited }) }], G.x0 + 10, G.y0 + 20);
+  legend(svg, [{ cls: 'curve normal', label: w('histNormal') }, { cls: 'bars-key pane-0', label: w('histReverseData', { t: r.visited }) }], G.x0 + 10, G.y0 + G.line);
 
   const head = el('tr', {}, ...['colPane', 'colMean', 'colStd', 'colKS'].map((k) => text('th', k, { scope: 'col' })));
   const row = el('tr', { class: 'pane-row pane-0', 'data-visited': r.visited },
