@@ -57,7 +57,14 @@ func ParseOrigin(text string) (string, bool) {
 		strings.HasSuffix(text, "#") || strings.ContainsAny(text, " \\\t\n") {
 		return "", false
 	}
-	return u.Scheme + "://" + strings.ToLower(u.Host), true
+	host := strings.ToLower(u.Host)
+	// As the browser spells it: no default port, no escapes, ASCII only
+	// (an IDN host would become its punycode).
+	if strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789.-:[]") != "" ||
+		(u.Scheme == "http" && u.Port() == "80") || (u.Scheme == "https" && u.Port() == "443") || strings.HasSuffix(host, ":") {
+		return "", false
+	}
+	return u.Scheme + "://" + host, true
 }
 
 // separatorErrors finds the parameters of query that ";" joins (Go's

@@ -115,6 +115,12 @@ func TestParseOrigin(t *testing.T) {
 		{"*", ""},
 		{"", ""},
 		{"https://", ""},
+		{"https://blog.example:443", ""},
+		{"http://blog.example:80/", ""},
+		{"http://[::1]:8080", "http://[::1]:8080"},
+		{"https://blog%2Eexample", ""},
+		{"https://bücher.example", ""},
+		{"https://blog.example:", ""},
 	} {
 		got, ok := app.ParseOrigin(c.in)
 		if got != c.want || ok != (c.want != "") {
