@@ -17,7 +17,7 @@ import { toJSON, isPlainObject } from './values.js';
 // without a word.
 export function setState(patch) {
   if (!isPlainObject(patch)) {
-    throw Object.assign(new Error('setState takes a plain object such as {t: 250}'), { code: 'object' });
+    throw Object.assign(new Error('setState takes an object such as {t: 250}: a plain one, not a Map, a Set or a class instance'), { code: 'object' });
   }
   for (const [key, v] of Object.entries(patch)) {
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
