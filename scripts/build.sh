@@ -14,6 +14,8 @@
 #                             .br siblings the same way
 #   web/data/photos.bin       the built-in photographs as a data set of three,
 #                             48×48 (the reverse direction's dataset=photos)
+#   web/data/offline.js       the files sw.js keeps offline and their version
+#                             (scripts/offline)
 # An unchanged wasm or data file is left alone (and not recompressed), so
 # running this again is cheap.
 #
@@ -85,3 +87,7 @@ for f in web/data/mnist-train.bin web/data/mnist-test.bin web/data/photos.bin; d
 		"$GO" run ./scripts/compress -brotli 10 "$f"
 	fi
 done
+
+# The list of files the service worker (sw.js) keeps for a visit without a
+# network, with their version (scripts/offline); last, as it hashes them.
+"$GO" run ./scripts/offline -root . -out web/data/offline.js

@@ -3,6 +3,9 @@
 # under any sub-path (a GitHub Pages project site, a blog's /static/ddpm/):
 #
 #   dist/index.html                  the page (?embed=1 for iframes)
+#   dist/sw.js                       its service worker (a reload without a network works)
+#   dist/web/data/offline.js         the files it keeps and their version, which the
+#                                    hashed wasm names below change (scripts/offline)
 #   dist/web/*.js, *.css, *.svg      its scripts (ES modules, web/app.js imports the rest), styles and icon
 #   dist/web/words-*.json            the page's words, one catalogue a language
 #   dist/web/data/schema.json        the state schema, as the build wrote it
@@ -40,7 +43,7 @@ rm -rf "$tmp"
 mkdir -p "$tmp/web/images" "$tmp/web/examples" "$tmp/web/lessons" "$tmp/web/data"
 trap 'rm -rf "$tmp"' EXIT
 
-cp index.html "$tmp/"
+cp index.html sw.js "$tmp/"
 for f in web/*.js web/*.json web/*.css web/*.svg web/stage.html; do
 	cp "$f" "$tmp/web/"
 done
@@ -73,9 +76,12 @@ point_meta "$tmp/web/stage.html" dissolve-wasm dissolve.wasm "$wasm"
 # The page compiles the wasm early (web/boot.js) from its own meta.
 point_meta "$tmp/index.html" dissolve-wasm web/dissolve.wasm "web/$wasm"
 
+# The service worker's list and version, of the files as shipped.
+"$GO" run ./scripts/offline -root "$tmp" -out "$tmp/web/data/offline.js" >/dev/null
+
 # Relative URLs only: no src/href/url() starting with / or a scheme, and no
 # fetch of an absolute path.
-if grep -nE '(src|href)="(/|[a-z]+:)|url\(/|fetch\([`'"'"'"]/' "$tmp"/index.html "$tmp"/web/*.html "$tmp"/web/examples/*.html "$tmp"/web/*.css "$tmp"/web/*.js "$tmp"/web/examples/*.js; then
+if grep -nE '(src|href)="(/|[a-z]+:)|url\(/|fetch\([`'"'"'"]/' "$tmp"/index.html "$tmp"/sw.js "$tmp"/web/*.html "$tmp"/web/examples/*.html "$tmp"/web/*.css "$tmp"/web/*.js "$tmp"/web/examples/*.js; then
 	echo "dist: the lines above use an absolute URL; a sub-path host would break them" >&2
 	exit 1
 fi

@@ -7,13 +7,23 @@ import { emit } from './events.js';
 import { afterChange } from './scheduler.js';
 import { showError } from './errors.js';
 import { w } from './i18n.js';
-import { toJSON } from './values.js';
+import { toJSON, isPlainObject } from './values.js';
 
 // setState applies patch (a part of the state) whole or not at all and
 // returns the new state.
+// A patch is a plain object ({t: 250}, not a Map, a Set or a class
+// instance, whose fields JSON would drop or invent) and each value is one
+// JSON can carry: {t: undefined} would become {} and change nothing
+// without a word.
 export function setState(patch) {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
-    throw new Error('setState takes an object such as {t: 250}');
+  if (!isPlainObject(patch)) {
+    throw Object.assign(new Error('setState takes an object such as {t: 250}: a plain one, not a Map, a Set or a class instance'), { code: 'object' });
+  }
+  for (const [key, v] of Object.entries(patch)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
+      const name = key.slice(0, 64);
+      throw Object.assign(new Error(`${name} must be a value (a number, string or boolean), got ${v === undefined ? 'undefined' : typeof v}`), { field: name });
+    }
   }
   const out = call('setState', toJSON(patch));
   emit('patch', patch);

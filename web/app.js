@@ -18,6 +18,8 @@
 //   export.js          share and export
 //   embed.js           embed mode
 //   messages.js        the postMessage protocol
+//   offline.js         the service worker (sw.js) that keeps the page's
+//                      files for a reload without a network
 //   reverse.js         the reverse direction: runs, grid and loss from the
 //                      compute workers (workers.js)
 // This module wires the start: the API, the language, the schema, and
@@ -39,6 +41,7 @@ import { api as exportAPI } from './export.js';
 import { api as reverseAPI } from './reverse.js';
 import './embed.js';
 import './messages.js';
+import './offline.js';
 
 publish({ ...exportAPI, ...reverseAPI });
 // The build's schema gives the controls their defaults while the

@@ -20,7 +20,10 @@
 (function () {
   const params = new URLSearchParams(location.search);
   const root = document.documentElement;
-  if (params.has('embed') && params.get('embed') !== '0') {
+  // embed=1 (or true) only: another value is refused by the core, which
+  // names embed in the page's error box (app.ParseQuery).
+  const embed = params.get('embed');
+  if (embed === '1' || embed === 'true') {
     root.classList.add('embed');
     const play = params.get('play');
     const reduce = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;

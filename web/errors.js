@@ -56,13 +56,17 @@ export function errorText(e, inPath) {
   return inPath ? prefixes.path + text : text;
 }
 
+// MAX_SHOWN bounds the box when errors come in a flood; a link with nine
+// bad parameters still shows all nine.
+const MAX_SHOWN = 24;
+
 // showError puts e's message (after prefix, if any) at the top of the
-// box, keeps four, and lets each go after 12 s.
+// box and lets it go after 12 s. Beyond MAX_SHOWN the oldest go first.
 export function showError(e, prefix, inPath) {
   const box = $('errors');
   const p = document.createElement('p');
   p.textContent = (prefix ? `${prefix}: ` : '') + errorText(e, inPath);
   box.prepend(p);
-  while (box.children.length > 4) box.lastChild.remove();
+  while (box.children.length > MAX_SHOWN) box.lastChild.remove();
   setTimeout(() => p.remove(), 12000);
 }

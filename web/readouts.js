@@ -96,8 +96,9 @@ function updateURL() {
   if (!isReady()) return;
   const params = new URLSearchParams(location.search);
   let q = call('query');
-  // The page's own parameters (embed, a teacher's path) stay.
-  for (const name of ['path', 'embed']) {
+  // The page's own parameters (embed, a teacher's path, parentOrigin:
+  // the schema's passiveParams) stay.
+  for (const name of schema().passiveParams) {
     const keep = params.get(name);
     if (keep !== null) q = `${name}=${encodeURIComponent(keep)}&${q}`;
   }

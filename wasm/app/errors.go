@@ -26,9 +26,10 @@ const (
 	CodeUnknown      Code = "unknown"       // a field that does not exist
 	CodeUnknownParam Code = "unknown-param" // a URL parameter that does not exist
 	CodeUnknownOpt   Code = "unknown-option"
-	CodeObject       Code = "object"  // a state patch that is not a JSON object
-	CodeOptions      Code = "options" // export options that are not a JSON object
-	CodeQuery        Code = "query"   // a malformed URL query
+	CodeObject       Code = "object"    // a state patch that is not a JSON object
+	CodeOptions      Code = "options"   // export options that are not a JSON object
+	CodeQuery        Code = "query"     // a malformed URL query
+	CodeSeparator    Code = "separator" // URL parameters joined by ";" ({fields})
 	CodeFileEmpty    Code = "file-empty"
 	CodeFileSize     Code = "file-size"    // {max} MiB
 	CodeFileCorrupt  Code = "file-corrupt" // {format}
@@ -43,7 +44,7 @@ const (
 
 // Codes lists every code, in the order of the message tables.
 var Codes = []Code{CodeType, CodeRange, CodeOption, CodeOrder, CodeLength, CodeUnknown,
-	CodeUnknownParam, CodeUnknownOpt, CodeObject, CodeOptions, CodeQuery, CodeFileEmpty,
+	CodeUnknownParam, CodeUnknownOpt, CodeObject, CodeOptions, CodeQuery, CodeSeparator, CodeFileEmpty,
 	CodeFileSize, CodeFileCorrupt, CodeFileFormat, CodeFilePixels, CodePathSize, CodePathList,
 	CodePathStops, CodeStopObject, CodeStopText}
 

@@ -47,7 +47,8 @@ func validState(t *testing.T, s app.State) {
 func FuzzParseQuery(f *testing.F) {
 	for _, q := range []string{"", "?t=250", "schedule=cosine&betaStart=NaN", "T=100&t=500", "play=maybe&seed=-3",
 		"compare=schedules&compareSchedule=sigmoid", "direction=reverse&sampler=ddpm&steps=0", "%zz", "t=1e3",
-		"betaStart=0.5&betaEnd=0.1&schedule=cosine", "dataset=photos&datasetSize=9", "size=" + strings.Repeat("9", 80)} {
+		"betaStart=0.5&betaEnd=0.1&schedule=cosine", "dataset=photos&datasetSize=9", "size=" + strings.Repeat("9", 80),
+		"t=5;T=10&seed=3", ";;=&;%zz=1;", "embed=abc&parentOrigin=https://blog.example/x", "parentOrigin=http://[::1]:80/"} {
 		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, q string) {

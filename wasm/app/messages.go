@@ -20,6 +20,7 @@ var Messages = map[string]map[Code]string{
 		CodeObject:       `state patch must be an object such as {"t": 250}, got {got}`,
 		CodeOptions:      "options must be an object with the fields {options}, got {got}",
 		CodeQuery:        "the URL query is malformed: {got}",
+		CodeSeparator:    "the URL parameters {fields} were left out: {got} joins them with ; but only & separates parameters",
 		CodeFileEmpty:    "picture: the file is empty",
 		CodeFileSize:     "picture: the file must be at most {max} MiB, got {got} MiB",
 		CodeFileCorrupt:  "picture: the {format} file is corrupt or truncated ({got})",
@@ -43,6 +44,7 @@ var Messages = map[string]map[Code]string{
 		CodeObject:       `상태 패치는 {"t": 250} 같은 객체여야 합니다 (받은 값: {got})`,
 		CodeOptions:      "옵션은 {options} 필드를 가진 객체여야 합니다 (받은 값: {got})",
 		CodeQuery:        "URL 쿼리의 형식이 잘못되었습니다: {got}",
+		CodeSeparator:    "URL 매개변수 {fields}를 읽지 않았습니다: {got}은 ;로 이어져 있지만 매개변수는 &로만 구분합니다",
 		CodeFileEmpty:    "그림: 파일이 비어 있습니다",
 		CodeFileSize:     "그림: 파일은 {max} MiB 이하여야 합니다 (받은 크기: {got} MiB)",
 		CodeFileCorrupt:  "그림: {format} 파일이 손상되었거나 잘렸습니다 ({got})",
@@ -61,12 +63,12 @@ var Words = map[string]map[string]string{
 	langEn: {
 		"integer": "an integer", "number": "a number", "finite": "a finite number",
 		"speed": "a number of steps per second", "boolean": "true or false", "bit": "0 or 1",
-		"string": "a string", "or": "or",
+		"string": "a string", "or": "or", "origin": "an origin such as https://blog.example",
 	},
 	langKo: {
 		"integer": "정수", "number": "숫자", "finite": "유한한 숫자",
 		"speed": "초당 단계 수", "boolean": "true 또는 false", "bit": "0 또는 1",
-		"string": "문자열", "or": "또는",
+		"string": "문자열", "or": "또는", "origin": "https://blog.example 같은 출처(origin)",
 	},
 }
 

@@ -105,7 +105,7 @@ func parseStop(data json.RawMessage, cur State, images ImageSet) (PathStop, Stat
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !contains(stopFields, k) {
-			return PathStop{}, cur, &FieldError{Code: CodeUnknown, Options: stopFields, Got: strconv.Quote(clip(k))}
+			return PathStop{}, cur, &FieldError{Field: clip(k), Code: CodeUnknown, Options: stopFields, Got: strconv.Quote(clip(k))}
 		}
 	}
 	stop := PathStop{Chart: "none"}

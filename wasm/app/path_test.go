@@ -50,7 +50,7 @@ func TestParsePath(t *testing.T) {
 		{"bad JSON", `[{"state": {"t": 0}`, 0, "", "path: must be a JSON list"},
 		{"t beyond T in stop 2", `[{"text": {"en": "a"}}, {"state": {"t": 5000}, "text": {"en": "b"}}]`, 2, "t", "stop 2: t must be an integer in 0..T (1000), got 5000"},
 		{"t beyond an earlier stop's T", `[{"state": {"T": 100}, "text": {"en": "a"}}, {"state": {"t": 500}, "text": {"en": "b"}}]`, 2, "t", "stop 2: t must be an integer in 0..T (100), got 500"},
-		{"unknown state field", `[{"state": {"tt": 1}, "text": {"en": "a"}}]`, 1, "", `stop 1: unknown field "tt"`},
+		{"unknown state field", `[{"state": {"tt": 1}, "text": {"en": "a"}}]`, 1, "tt", `stop 1: unknown field "tt"`},
 		{"bad schedule", `[{"text": {"en": "a"}}, {"text": {"en": "b"}}, {"state": {"schedule": "cubic"}, "text": {"en": "c"}}]`, 3, "schedule", "stop 3: schedule must be one of"},
 		{"bad compare", `[{"state": {"compare": "everything"}, "text": {"en": "a"}}]`, 1, "compare", "stop 1: compare must be"},
 		{"no text", `[{"state": {"t": 1}}]`, 1, "text", "stop 1: text must be"},
@@ -58,7 +58,7 @@ func TestParsePath(t *testing.T) {
 		{"Korean not a string", `[{"text": {"en": "a", "ko": 3}}]`, 1, "text", "stop 1: text must be"},
 		{"third language", `[{"text": {"en": "a", "fr": "b"}}]`, 1, "text", "stop 1: text must be"},
 		{"unknown chart", `[{"text": {"en": "a"}}, {"text": {"en": "b"}, "chart": "pie"}]`, 2, "chart", `stop 2: chart must be one of none, alphabar`},
-		{"unknown stop field", `[{"text": {"en": "a"}, "sentence": "b"}]`, 1, "", `stop 1: unknown field "sentence"; the fields are state, text, chart`},
+		{"unknown stop field", `[{"text": {"en": "a"}, "sentence": "b"}]`, 1, "sentence", `stop 1: unknown field "sentence"; the fields are state, text, chart`},
 		{"stop not an object", `[{"text": {"en": "a"}}, 7]`, 2, "", "stop 2: must be an object"},
 		{"too large", `[` + strings.Repeat(" ", app.MaxPathBytes) + `]`, 0, "", "path: the file must be at most 64 KiB"},
 	}

@@ -420,7 +420,7 @@ func ParsePatchJSON(data []byte) (Patch, error) {
 	for _, k := range keys {
 		f, ok := FieldNamed(k)
 		if !ok {
-			return nil, &FieldError{Code: CodeUnknown, Options: Fields, Got: strconv.Quote(clip(k))}
+			return nil, &FieldError{Field: clip(k), Code: CodeUnknown, Options: Fields, Got: strconv.Quote(clip(k))}
 		}
 		v, err := f.readJSON(raw[k], d, noImages{})
 		if err != nil {

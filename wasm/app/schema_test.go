@@ -85,6 +85,33 @@ func TestREADMEURLTableIsTheSchema(t *testing.T) {
 	t.Errorf("README.md's URL-parameter table differs from the schema; run go test ./wasm/app -run TestREADME -update\ngot:\n%s\nwant:\n%s", got, want)
 }
 
+// The README's table of the parameters that are not state lists exactly
+// app.PassiveParams, in order.
+func TestREADMEPassiveTableIsPassiveParams(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	i := strings.Index(text, tableEnd)
+	if i < 0 {
+		t.Fatalf("README.md has no %q", tableEnd)
+	}
+	var names []string
+	for _, line := range strings.Split(text[i:], "\n")[1:] {
+		if strings.HasPrefix(line, "Example:") {
+			break
+		}
+		if rest, ok := strings.CutPrefix(line, "| `"); ok {
+			name, _, _ := strings.Cut(rest, "`")
+			names = append(names, name)
+		}
+	}
+	if !slices.Equal(names, app.PassiveParams) {
+		t.Errorf("README.md's table of the other parameters lists %q, app.PassiveParams is %q", names, app.PassiveParams)
+	}
+}
+
 // Every code has a message in every language, every {kind} word exists
 // in every language, and the English messages are Go's errors.
 func TestEveryCodeHasAMessageInEveryLanguage(t *testing.T) {

@@ -19,9 +19,87 @@ import (
 // a host adds) are left to the JavaScript side and ignored here.
 
 // PassiveParams belong to the page's JavaScript, not to the state: embed
-// (the embedded player) and path (a teacher's path that web/present.js
-// loads).
-var PassiveParams = []string{"embed", "path"}
+// (the embedded player, 0 or 1), path (a teacher's path that
+// web/present.js loads) and parentOrigin (the only origin whose page may
+// drive an embed with postMessage, web/messages.js). ParseQuery checks
+// embed and parentOrigin, so that a bad value is reported like any other.
+var PassiveParams = []string{"embed", "path", "parentOrigin"}
+
+// checkPassive checks the value of the passive parameter name, as the
+// page's JavaScript reads it: embed is a bit (web/boot.js turns embed mode
+// on for 1 or true only); parentOrigin is an origin (ParseOrigin).
+func checkPassive(name, text string) error {
+	got := strconv.Quote(clip(text))
+	switch name {
+	case "embed":
+		switch text {
+		case "0", "1", "true", "false":
+			return nil
+		}
+		return &FieldError{Field: name, Code: CodeType, Kind: "bit", Got: got}
+	case "parentOrigin":
+		if _, ok := ParseOrigin(text); !ok {
+			return &FieldError{Field: name, Code: CodeType, Kind: "origin", Got: got}
+		}
+	}
+	return nil
+}
+
+// ParseOrigin reads an origin as a page's URL parameter names it:
+// http or https, a host (and port), nothing else but an optional final
+// "/". It returns the origin as a browser serialises it (event.origin):
+// scheme://host[:port], lower case. web/messages.js reads parentOrigin by
+// the same rule.
+func ParseOrigin(text string) (string, bool) {
+	u, err := url.Parse(text)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.Opaque != "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" ||
+		strings.HasSuffix(text, "#") || strings.ContainsAny(text, " \\\t\n") {
+		return "", false
+	}
+	host := strings.ToLower(u.Host)
+	// As the browser spells it: no default port, no escapes, ASCII only
+	// (an IDN host would become its punycode).
+	if strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789.-:[]") != "" ||
+		(u.Scheme == "http" && u.Port() == "80") || (u.Scheme == "https" && u.Port() == "443") || strings.HasSuffix(host, ":") {
+		return "", false
+	}
+	return u.Scheme + "://" + host, true
+}
+
+// separatorErrors finds the parameters of query that ";" joins (Go's
+// url.ParseQuery drops such a pair whole, with an error that names none
+// of them): one error each, naming the parameters left out. It returns
+// the query without them.
+func separatorErrors(query string) (string, []error) {
+	if !strings.Contains(query, ";") {
+		return query, nil
+	}
+	var keep []string
+	var errs []error
+	for _, piece := range strings.Split(query, "&") {
+		if !strings.Contains(piece, ";") {
+			keep = append(keep, piece)
+			continue
+		}
+		var names []string
+		for _, part := range strings.Split(piece, ";") {
+			k, _, _ := strings.Cut(part, "=")
+			if u, err := url.QueryUnescape(k); err == nil {
+				k = u
+			}
+			if k != "" {
+				names = append(names, strconv.Quote(clip(k)))
+			}
+		}
+		first := ""
+		if len(names) > 0 {
+			first, _ = strconv.Unquote(names[0])
+		}
+		errs = append(errs, &FieldError{Field: first, Code: CodeSeparator, Args: map[string]string{"fields": strings.Join(names, ", ")}, Got: strconv.Quote(clip(piece))})
+	}
+	return strings.Join(keep, "&"), errs
+}
 
 // queryField returns the field whose URL parameter is name; the JSON name
 // "playing" is accepted for "play" too.
@@ -47,8 +125,8 @@ func QueryNames() []string {
 // invalid parameter becomes one error (naming it and its allowed values)
 // and is left out of the patch; the valid ones are kept.
 func ParseQuery(query string) (Patch, []error) {
-	values, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
-	var errs []error
+	query, errs := separatorErrors(strings.TrimPrefix(query, "?"))
+	values, err := url.ParseQuery(query)
 	if err != nil {
 		errs = append(errs, &FieldError{Code: CodeQuery, Got: clip(err.Error())})
 	}
@@ -60,11 +138,14 @@ func ParseQuery(query string) (Patch, []error) {
 	p := Patch{}
 	for _, k := range keys {
 		if contains(PassiveParams, k) {
+			if err := checkPassive(k, values[k][len(values[k])-1]); err != nil {
+				errs = append(errs, err)
+			}
 			continue
 		}
 		f, ok := queryField(k)
 		if !ok {
-			errs = append(errs, &FieldError{Code: CodeUnknownParam, Options: QueryNames(), Got: strconv.Quote(clip(k))})
+			errs = append(errs, &FieldError{Field: clip(k), Code: CodeUnknownParam, Options: QueryNames(), Got: strconv.Quote(clip(k))})
 			continue
 		}
 		v, err := f.readQuery(values[k][len(values[k])-1], State{}, noImages{})

@@ -46,6 +46,20 @@ func TestParseQueryReportsEachBadParameter(t *testing.T) {
 		{query: "bogus=1", want: []string{`unknown URL parameter "bogus"`}},
 		{query: "betaStart=0&speed=1e9", want: []string{"betaStart must be", "speed must be"}},
 		{query: "seed=-3", want: []string{"seed must be an integer in 0..4294967295"}},
+		// Passive parameters are checked too: embed=abc used to turn embed
+		// mode on without a word.
+		{query: "embed=abc&t=5", want: []string{`embed must be 0 or 1, got "abc"`}},
+		{query: "embed=", want: []string{`embed must be 0 or 1, got ""`}},
+		{query: "embed=0&embed=true&parentOrigin=https://blog.example", want: nil},
+		{query: "parentOrigin=*", want: []string{`parentOrigin must be an origin such as https://blog.example, got "*"`}},
+		{query: "parentOrigin=https%3A%2F%2Fblog.example%2Fpost", want: []string{`parentOrigin must be an origin`}},
+		// ";" does not separate parameters: it used to drop both t and T
+		// with "invalid semicolon separator in query".
+		{query: "t=5;T=10&seed=3", want: []string{`the URL parameters "t", "T" were left out: "t=5;T=10" joins them with ;`}, check: func(t *testing.T, s app.State) {
+			if s.Seed != 3 || s.Step != 0 || s.T != 1000 {
+				t.Errorf("seed=3 should be kept and t, T left as they were: %+v", s)
+			}
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {
@@ -64,6 +78,54 @@ func TestParseQueryReportsEachBadParameter(t *testing.T) {
 				tc.check(t, s)
 			}
 		})
+	}
+}
+
+// Each refusal of an unknown name carries the name as .field (the page's
+// err.field), wherever the name came from.
+func TestUnknownNamesCarryTheirField(t *testing.T) {
+	_, err := app.ParsePatchJSON([]byte(`{"tt": 5}`))
+	if fe := app.AsFieldError(err); fe == nil || fe.Field != "tt" || fe.Code != app.CodeUnknown {
+		t.Errorf("setState {tt: 5}: %#v, want field tt, code unknown", err)
+	}
+	_, errs := app.ParseQuery("tt=5")
+	if len(errs) != 1 {
+		t.Fatalf("?tt=5: %v, want one error", errs)
+	}
+	if fe := app.AsFieldError(errs[0]); fe == nil || fe.Field != "tt" || fe.Code != app.CodeUnknownParam {
+		t.Errorf("?tt=5: %#v, want field tt, code unknown-param", errs[0])
+	}
+	_, err = app.ParsePath([]byte(`[{"text": "hi", "tt": 5}]`), app.Default(), lib())
+	if fe := app.AsFieldError(err); fe == nil || fe.Field != "tt" {
+		t.Errorf("a path's stop {tt: 5}: %v, want field tt", err)
+	}
+}
+
+func TestParseOrigin(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"https://blog.example", "https://blog.example"},
+		{"https://Blog.Example/", "https://blog.example"},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"https://blog.example/post", ""},
+		{"https://blog.example?x", ""},
+		{"https://blog.example#x", ""},
+		{"https://user@blog.example", ""},
+		{"ftp://blog.example", ""},
+		{"null", ""},
+		{"*", ""},
+		{"", ""},
+		{"https://", ""},
+		{"https://blog.example:443", ""},
+		{"http://blog.example:80/", ""},
+		{"http://[::1]:8080", "http://[::1]:8080"},
+		{"https://blog%2Eexample", ""},
+		{"https://bücher.example", ""},
+		{"https://blog.example:", ""},
+	} {
+		got, ok := app.ParseOrigin(c.in)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("ParseOrigin(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
 	}
 }
 

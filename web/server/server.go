@@ -118,7 +118,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !strings.HasSuffix(r.URL.Path, "/") {
-			target := r.URL.Path + "/"
+			// From the file's name, not the request's path: "//dist" would
+			// give "//dist/", a protocol-relative URL to the host "dist".
+			target := "/" + name + "/"
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery
 			}

@@ -65,6 +65,10 @@ func TestHandler(t *testing.T) {
 		{name: "query string ignored", target: "/index.html?mode=markov&t=250", wantStatus: 200, wantBody: "<p>root</p>"},
 		{name: "subdirectory index", target: "/web/", wantStatus: 200, wantType: "text/html", wantBody: "<p>web</p>"},
 		{name: "directory without slash redirects", target: "/web?x=1", wantStatus: 301, wantLoc: "/web/?x=1"},
+		// It used to answer Location: //web/, which leaves for the host "web".
+		{name: "doubled slash redirects on the origin", target: "//web", wantStatus: 301, wantLoc: "/web/"},
+		{name: "doubled slashes redirect on the origin", target: "///web//?x=1", wantStatus: 200, wantType: "text/html", wantBody: "<p>web</p>"},
+		{name: "inner doubled slash redirects on the origin", target: "//web//images/..//", wantStatus: 400},
 		{name: "no directory listing", target: "/web/images/", wantStatus: 404},
 		{name: "no directory listing without slash", target: "/web/images", wantStatus: 404},
 		{name: "javascript", target: "/web/app.js", wantStatus: 200, wantType: "text/javascript", wantBody: "app()"},
