@@ -232,6 +232,9 @@ func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote 
 	tr.want = tr.nodePath(t, tr.want)
 	tr.path, tr.want = tr.want, tr.path
 	tr.keep = append(tr.keep[:0], tr.path...)
+	if n = tr.find(t); n != nil { // installed (Install) or prefetched: its ancestors are not needed
+		return n, false
+	}
 	for k, m := range tr.path {
 		if n = tr.find(m); n != nil {
 			continue
