@@ -90,3 +90,6 @@ func (tr *Trajectory) Install(key uint64, t int, n []float32, keep ...int) error
 	copy(c.n, n)
 	return nil
 }
+
+// CacheLimit returns how many nodes the cache may hold (SetCacheFrames).
+func (tr *Trajectory) CacheLimit() int { return tr.limit }
