@@ -39,6 +39,7 @@ type Game struct {
 	rev     reverseView     // the reverse direction (game_reverse.go)
 	drawnOK bool            // the first frame has reached the screen
 	perf    perfLog
+	feed    chainFeed // the Markov chain's nodes from the compute workers (bridge_chain.go)
 
 	onFirstFrame func()
 	onError      func(string)
@@ -67,7 +68,7 @@ func (g *Game) Update() (err error) {
 		dt = 0.1
 	}
 	g.scrub()
-	if t, ok := g.play.Tick(g.eng.State(), dt); ok {
+	if t, ok := g.play.Tick(g.eng.State(), dt); ok && !g.holdForWorkers(t, now) {
 		g.setStep(t)
 	}
 	return nil
@@ -98,6 +99,9 @@ const aheadFrames = 6
 // still fits; without a chain on screen Engine.Prefetch does nothing.
 // Called with g.mu held.
 func (g *Game) prefetch(start time.Time) {
+	if g.feed.on { // the workers compute ahead (bridge_chain.go)
+		return
+	}
 	s := g.eng.State()
 	var ahead []int
 	if s.Playing && !g.play.Dragging() {
@@ -172,10 +176,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	g.mu.Lock()
 	start := time.Now()
+	computed := g.eng.ChainComputed()
 	panes, changed := g.eng.Panes()
 	x0 := g.eng.X0()
 	g.prefetch(start)
 	kernel := time.Since(start)
+	if g.feed.on {
+		g.feed.mainNodes += max(0, g.eng.ChainComputed()-computed)
+	}
 	if imgs, fresh := paneImages(g.imgs, len(panes), x0.W, x0.H); fresh {
 		g.imgs, changed = imgs, true
 	}
