@@ -94,7 +94,6 @@ func TestChainFeed(t *testing.T) {
 	}
 }
 
-
 func TestChainFeedRefuses(t *testing.T) {
 	ahead := []int{2, 4}
 	e := newEngine(t, `{"mode":"markov"}`)
