@@ -37,8 +37,11 @@ type chainFeed struct {
 }
 
 // chainWait is the longest a playing page waits for the workers' node of
-// its next step before computing it on the main thread.
-const chainWait = time.Second
+// its next step before computing it on the main thread: only a stuck
+// worker is that late (a dead one is replaced, and without any worker the
+// page stops the feed), so a slow machine drops frames instead of making
+// its main thread compute a whole path of nodes.
+const chainWait = 5 * time.Second
 
 // holdForWorkers reports whether the playing page should keep showing its
 // step instead of moving to t, because the workers' node of t has not
