@@ -17,12 +17,16 @@ type chainStats struct {
 	Requests int `json:"requests"`
 	Nodes    int `json:"nodes"`
 	Core     struct {
-		On        bool   `json:"on"`
-		Installed int    `json:"installed"`
-		Held      int    `json:"held"`
-		MainNodes int    `json:"mainNodes"`
-		Step      int    `json:"t"`
-		Digest    string `json:"digest"`
+		On        bool `json:"on"`
+		Installed int  `json:"installed"`
+		Held      int  `json:"held"`
+		MainNodes int  `json:"mainNodes"`
+		InstallMs struct {
+			P50 float64 `json:"p50"`
+			P95 float64 `json:"p95"`
+		} `json:"installMs"`
+		Step   int    `json:"t"`
+		Digest string `json:"digest"`
 	} `json:"core"`
 	WorkerMsPerNode  float64 `json:"workerMsPerNode"`
 	InstallMsPerNode float64 `json:"installMsPerNode"`
