@@ -58,9 +58,10 @@ var ErrNoRoom = errors.New("diffusion: the trajectory's cache is full of nodes s
 // only x_t = √ᾱ_t·x_0 + n_t. It refuses a node of another chain (key), a
 // step outside 1..T, and a frame of the wrong length, and changes nothing
 // then. The cache keeps its size (SetCacheFrames): to make room Install
-// evicts the least recently used node that is neither on the path to the
-// last step read nor one of keep (the steps the caller still wants);
-// ErrNoRoom if there is none. A node already cached is left as it is (its
+// evicts the least recently used node that is neither the last step read
+// nor one of keep (the steps the caller still wants); ErrNoRoom if there
+// is none. (The last step's ancestors may go: a page fed with installed
+// nodes reads steps, not paths.) A node already cached is left as it is (its
 // bits are the same).
 func (tr *Trajectory) Install(key uint64, t int, n []float32, keep ...int) error {
 	if key != tr.NoiseKey() {
@@ -80,7 +81,10 @@ func (tr *Trajectory) Install(key uint64, t int, n []float32, keep ...int) error
 	if i < tr.limit {
 		tr.cache = append(tr.cache, cachedNode{n: make([]float32, len(tr.x0))})
 	} else {
-		tr.keep = append(append(tr.keep[:0], tr.path...), keep...)
+		tr.keep = append(tr.keep[:0], keep...)
+		if len(tr.path) > 0 {
+			tr.keep = append(tr.keep, tr.path[len(tr.path)-1])
+		}
 		if i = tr.victim(); i < 0 {
 			return ErrNoRoom
 		}

@@ -124,8 +124,25 @@ func TestTrajectoryInstallBudget(t *testing.T) {
 	if err := page.Install(key, 5, worker.Noise(5), all...); err != nil || page.CachedFrames() != limit {
 		t.Errorf("re-installing 5: %v, %d frames", err, page.CachedFrames())
 	}
-	// Installed nodes stay exact after evictions.
+	// A page that read a step holds its path; installing the next steps
+	// evicts the path's ancestors, never the step itself.
 	want, got := make([]float32, len(x0)), make([]float32, len(x0))
+	walker := diffusion.NewTrajectory(s, x0, 9)
+	walker.SetCacheFrames(11)
+	walker.At(500, want)
+	var ahead []int // every step installed stays wanted
+	for st := 502; st <= 518; st += 2 {
+		ahead = append(ahead, st)
+		if err := walker.Install(key, st, worker.Noise(st), ahead...); err != nil {
+			t.Fatalf("Install(%d) over a path: %v", st, err)
+		}
+	}
+	before := walker.Computed()
+	walker.At(500, got)
+	if walker.Computed() != before || checksum(got) != checksum(want) {
+		t.Errorf("the step read was evicted (computed %d more) or changed", walker.Computed()-before)
+	}
+	// Installed nodes stay exact after evictions.
 	diffusion.NewTrajectory(s, x0, 9).At(13, want)
 	page.At(13, got)
 	if checksum(got) != checksum(want) {

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"dissolve/diffusion"
 	"dissolve/wasm/app"
 )
 
@@ -24,11 +25,12 @@ import (
 //	chainInstall(key, t, node) → {installed: true}, or a refusal (a stale node, a wrong size);
 //	                             node is a Uint8Array holding 3·W·H float32s
 //	chainReady(t)              → {ready}: step t can be shown without computing a node
-//	chainStats()               → {on, installed, refused, held, mainNodes, installMs, t, digest}
+//	chainStats()               → {on, installed, stale, noRoom, held, mainNodes, installMs, t, digest}
 type chainFeed struct {
 	on        bool
 	installed int       // nodes installed
-	refused   int       // nodes refused (stale)
+	stale     int       // nodes refused as stale (ErrStaleNode)
+	noRoom    int       // nodes refused for want of room (diffusion.ErrNoRoom)
 	held      int       // frames that kept the last step, waiting for a node
 	mainNodes int       // nodes computed on the main thread while fed
 	heldSince time.Time // the step the player wants has been missing since
@@ -95,13 +97,20 @@ func init() {
 				return nil, errors.New("chainInstall takes (key, t, Uint8Array of float32s)")
 			}
 			t0 := time.Now()
+			key, t, ahead := args[0].String(), args[1].Int(), g.chainAhead()
+			if err := g.eng.ChainAccepts(key, t, ahead); err != nil { // before copying megabytes
+				g.feed.stale++
+				return nil, err
+			}
 			n, err := floats(g.feed.scratch, args[2])
 			if err != nil {
 				return nil, fmt.Errorf("chainInstall: %v", err)
 			}
 			g.feed.scratch = n
-			if err := g.eng.InstallChain(args[0].String(), args[1].Int(), n, g.chainAhead()); err != nil {
-				g.feed.refused++
+			if err := g.eng.InstallChain(key, t, n, ahead); err != nil {
+				if errors.Is(err, diffusion.ErrNoRoom) {
+					g.feed.noRoom++
+				}
 				return nil, err
 			}
 			g.feed.installed++
@@ -122,13 +131,14 @@ func init() {
 			return struct {
 				On        bool         `json:"on"`
 				Installed int          `json:"installed"`
-				Refused   int          `json:"refused"`
+				Stale     int          `json:"stale"`
+				NoRoom    int          `json:"noRoom"`
 				Held      int          `json:"held"`
 				MainNodes int          `json:"mainNodes"`
 				InstallMs app.Quantile `json:"installMs"`
 				Step      int          `json:"t"`
 				Digest    string       `json:"digest"` // of x_t of the state's mode (app.FrameChecksum)
-			}{g.feed.on, g.feed.installed, g.feed.refused, g.feed.held, g.feed.mainNodes,
+			}{g.feed.on, g.feed.installed, g.feed.stale, g.feed.noRoom, g.feed.held, g.feed.mainNodes,
 				app.Quantiles(g.feed.installMs), s.Step, app.FrameChecksum(g.eng.Xt())}, nil
 		})
 	})

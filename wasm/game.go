@@ -334,6 +334,7 @@ type PerfReport struct {
 	Frames   int          `json:"frames"`
 	FrameMs  app.Quantile `json:"frameMs"`  // time between drawn frames
 	KernelMs app.Quantile `json:"kernelMs"` // Go's time computing x_t → RGBA, frames that changed
+	Changed  int          `json:"changed"`  // the frames that changed (kernelMs's sample)
 }
 
 func (p *perfLog) report() PerfReport {
@@ -358,6 +359,7 @@ func (p *perfLog) report() PerfReport {
 		}
 	}
 	r.FrameMs = app.Quantiles(gaps)
+	r.Changed = len(kernels)
 	r.KernelMs = app.Quantiles(kernels)
 	return r
 }

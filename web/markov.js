@@ -9,7 +9,9 @@
 // (chainWants: the state's chain, and a comparison's second one); the
 // steps go to the workers in blocks of BLOCK consecutive steps, block b to
 // worker b mod size, so each worker's own trajectory walks runs of nearby
-// steps that share their ancestors, and two or more workers take turns.
+// steps that share their ancestors, and two or more workers take turns;
+// CHUNK steps a request, nearest first, so the next frame's node does not
+// wait for the farther ones.
 //
 // The pool is started the first time a chain is on screen. When no worker
 // can start, the core computes the chain itself as before (chainFeed is
@@ -19,7 +21,8 @@ import { call, isReady, stageView } from './bridge.js';
 import { on } from './events.js';
 
 const BLOCK = 16; // consecutive steps a worker takes in a row
-const PER_WORKER = 2; // requests in flight per worker
+const CHUNK = 2; // steps per request: the nearest nodes come back first
+const PER_WORKER = 3; // requests in flight per worker
 
 let pool = null; // the pool once it runs
 let starting = false;
@@ -57,10 +60,10 @@ function install(res) {
     try {
       call('chainInstall', res.key, t, stageView(res.noise.buffer, res.noise.byteOffset + 4 * k * d, 4 * d));
       counts.nodes++;
+      keep(recent.installMs, performance.now() - t0);
     } catch (e) {
-      // stale: the page moved on
+      // refused: the page moved on (stale), or no room in the chain's cache
     }
-    keep(recent.installMs, performance.now() - t0);
   });
 }
 
@@ -101,7 +104,7 @@ function feed() {
       groups.get(wk).push(t);
     }
     for (const [wk, list] of groups) {
-      if (busy[wk] < PER_WORKER) send(wk, key, args, list);
+      for (let i = 0; i < list.length && busy[wk] < PER_WORKER; i += CHUNK) send(wk, key, args, list.slice(i, i + CHUNK));
     }
   }
 }
@@ -125,7 +128,7 @@ export const api = {
   // pool's size, 0 without), requests, nodes (installed from the workers),
   // failed, workerMsPerNode and installMsPerNode (medians: the worker's
   // own time per node, the main thread's time to install one), and the
-  // core's {on, installed, refused, held, mainNodes, installMs, t, digest}.
+  // core's {on, installed, stale, noRoom, held, mainNodes, installMs, t, digest}.
   chainStats() {
     return {
       workers: pool ? pool.size : 0,

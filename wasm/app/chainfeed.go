@@ -96,20 +96,38 @@ var ErrStaleNode = errors.New("the node is stale: no chain on screen wants it")
 // on screen, or of a step that is neither shown nor ahead, is refused with
 // ErrStaleNode; a wrong size with Trajectory.Install's error.
 func (e *Engine) InstallChain(key string, t int, n []float32, ahead []int) error {
+	tr, k, err := e.chainFor(key, t, ahead)
+	if err != nil {
+		return err
+	}
+	return tr.Install(k, t, n, append(ahead, e.state.Step)...)
+}
+
+// ChainAccepts says whether InstallChain would take node t of key (given
+// the right size and room): nil, ErrStaleNode or a bad key. The page asks
+// before copying the node's megabytes.
+func (e *Engine) ChainAccepts(key string, t int, ahead []int) error {
+	_, _, err := e.chainFor(key, t, ahead)
+	return err
+}
+
+// chainFor returns the chain on screen whose NoiseKey is key, if it wants
+// node t (the step shown, or one of ahead).
+func (e *Engine) chainFor(key string, t int, ahead []int) (*diffusion.Trajectory, uint64, error) {
 	k, err := strconv.ParseUint(key, 16, 64)
 	if err != nil {
-		return fmt.Errorf("chain key must be 16 hex digits, got %q", key)
+		return nil, 0, fmt.Errorf("chain key must be 16 hex digits, got %q", key)
 	}
 	if t != e.state.Step && !slices.Contains(ahead, t) {
-		return ErrStaleNode
+		return nil, 0, ErrStaleNode
 	}
 	trs, _ := e.chains()
 	for _, tr := range trs {
 		if tr.NoiseKey() == k {
-			return tr.Install(k, t, n, append(ahead, e.state.Step)...)
+			return tr, k, nil
 		}
 	}
-	return ErrStaleNode
+	return nil, 0, ErrStaleNode
 }
 
 // ChainReady reports whether every chain on screen can show step t without

@@ -115,6 +115,9 @@ func TestChainFeedRefuses(t *testing.T) {
 		{"a bad key", "xyz", 2, n, nil},
 		{"a short frame", w.Key, 2, n[:len(n)-1], nil},
 	} {
+		if c.is != nil && !errors.Is(e.ChainAccepts(c.key, c.step, ahead), c.is) {
+			t.Errorf("%s: ChainAccepts = %v, want %v", c.name, e.ChainAccepts(c.key, c.step, ahead), c.is)
+		}
 		err := e.InstallChain(c.key, c.step, c.n, ahead)
 		if err == nil || (c.is != nil && !errors.Is(err, c.is)) {
 			t.Errorf("%s: %v, want a refusal (%v)", c.name, err, c.is)
