@@ -45,34 +45,50 @@ type chainFeed struct {
 // its main thread compute a whole path of nodes.
 const chainWait = 5 * time.Second
 
-// holdForWorkers reports whether the playing page should keep showing its
-// step instead of moving to t, because the workers' node of t has not
-// arrived yet (called with g.mu held, from Update).
-func (g *Game) holdForWorkers(t int, now time.Time) bool {
+// stepForWorkers returns the step a playing page fed by the workers shows
+// when its clock reaches t: t if its node is there, else the furthest step
+// between the one shown and t whose node is there, else none (false: keep
+// the step shown, and the clock waits). Called with g.mu held, from
+// Update.
+func (g *Game) stepForWorkers(t int, now time.Time) (int, bool) {
 	s := g.eng.State()
 	if !g.feed.on || !s.Playing || g.play.Dragging() || t == s.Step || g.eng.ChainReady(t) {
 		g.feed.heldSince = time.Time{}
-		return false
+		return t, true
+	}
+	dist := func(u int) int { return (u - s.Step + s.T + 1) % (s.T + 1) } // along the loop
+	best := -1
+	for _, u := range g.chainAhead() {
+		if dist(u) < dist(t) && g.eng.ChainReady(u) {
+			best = u
+		}
+	}
+	if best >= 0 {
+		g.feed.heldSince = time.Time{}
+		return best, true
 	}
 	if g.feed.heldSince.IsZero() {
 		g.feed.heldSince = now
 	} else if now.Sub(g.feed.heldSince) > chainWait {
 		g.feed.heldSince = time.Time{}
-		return false
+		return t, true
 	}
 	g.feed.held++
-	return true
+	return 0, false
 }
 
-// chainAhead is the steps whose nodes the workers should compute: the
-// next WorkerAheadFrames frames' while playing, the neighbours ←/→ and
-// shift+←/→ reach while paused.
+// chainAhead is the steps whose nodes the workers should compute, in the
+// order the page reaches them: while playing, every step on the Markov
+// stride (app.MarkovStride; every step in the closed form's comparison)
+// for the next WorkerAheadFrames strides after the one shown, whatever
+// the frame rate makes the clock pick, through T and on from 0; paused, t
+// and the neighbours ←/→ and shift+←/→ reach.
 func (g *Game) chainAhead() []int {
 	s := g.eng.State()
-	if s.Playing && !g.play.Dragging() {
-		return app.Ahead(s, g.play.Clock(), app.WorkerAheadFrames)
+	if !s.Playing || g.play.Dragging() {
+		return []int{s.Step, s.Step + 1, s.Step - 1, s.Step + 10, s.Step - 10}
 	}
-	return []int{s.Step, s.Step + 1, s.Step - 1, s.Step + 10, s.Step - 10}
+	return app.WorkerAhead(s)
 }
 
 func init() {

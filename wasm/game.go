@@ -68,8 +68,10 @@ func (g *Game) Update() (err error) {
 		dt = 0.1
 	}
 	g.scrub()
-	if t, ok := g.play.Tick(g.eng.State(), dt); ok && !g.holdForWorkers(t, now) {
-		g.setStep(t)
+	if t, ok := g.play.Tick(g.eng.State(), dt); ok {
+		if t, ok = g.stepForWorkers(t, now); ok {
+			g.setStep(t)
+		}
 	}
 	return nil
 }

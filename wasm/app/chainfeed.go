@@ -19,9 +19,34 @@ import (
 // on screen lack, InstallChain puts one in, ChainReady says whether a step
 // can be shown without computing.
 
-// WorkerAheadFrames is how many coming frames the workers compute for: 12
-// frames, 24 steps at the default speed (0.2 s of playing).
-const WorkerAheadFrames = 12
+// WorkerAheadFrames is how many coming steps on the Markov stride the
+// workers compute for while the page plays: 16 strides, 32 steps at the
+// default speed (0.16 s of playing).
+const WorkerAheadFrames = 16
+
+// WorkerAhead returns the steps a playing page reaches next, in order,
+// for the workers to compute: every step on the Markov stride (every step
+// when the chain is a comparison's pane in the closed form) for the next
+// WorkerAheadFrames strides after s.Step, whatever steps the frame rate
+// makes the clock pick, through T and on from the loop's start.
+func WorkerAhead(s State) []int {
+	st := 1
+	if s.Mode == Markov {
+		st = MarkovStride(s.Speed)
+	}
+	out := make([]int, 0, WorkerAheadFrames)
+	for u := s.Step / st * st; len(out) < WorkerAheadFrames; {
+		if u += st; u >= s.T {
+			if len(out) > 0 && out[len(out)-1] == s.T || s.Step == s.T {
+				u = st // past T the loop starts again from 0 (x_0 needs no node)
+			} else {
+				u = s.T
+			}
+		}
+		out = append(out, u)
+	}
+	return out
+}
 
 // ChainWant is one chain on screen whose nodes the workers should compute:
 // the compute op chain's arguments, and Key, the trajectory's NoiseKey in 16

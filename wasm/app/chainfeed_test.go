@@ -127,3 +127,23 @@ func TestChainFeedRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkerAhead(t *testing.T) {
+	for _, c := range []struct {
+		patch string
+		want  []int
+	}{
+		{`{"mode":"markov","t":100}`, []int{102, 104, 106, 108, 110, 112, 114, 116, 118, 120, 122, 124, 126, 128, 130, 132}},
+		{`{"mode":"markov","t":101}`, []int{102, 104, 106, 108, 110, 112, 114, 116, 118, 120, 122, 124, 126, 128, 130, 132}},
+		{`{"mode":"markov","t":990}`, []int{992, 994, 996, 998, 1000, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22}},
+		{`{"mode":"markov","t":1000}`, []int{2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32}},
+		{`{"mode":"markov","T":999,"t":995}`, []int{996, 998, 999, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26}},
+		{`{"mode":"markov","speed":800,"t":100}`, []int{104, 112, 120, 128, 136, 144, 152, 160, 168, 176, 184, 192, 200, 208, 216, 224}},
+		{`{"mode":"closed","compare":"modes","t":7}`, []int{8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}},
+	} {
+		s := newEngine(t, c.patch).State()
+		if got := app.WorkerAhead(s); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.patch, got, c.want)
+		}
+	}
+}
