@@ -49,7 +49,9 @@
 //   - Trajectory: one run of the Markov chain that can be scrubbed both
 //     ways, each x_t reproducible, built as a Brownian-bridge tree split
 //     at powers of two, with a node cache that Prefetch fills ahead of a
-//     player.
+//     player, and Install fills with nodes computed elsewhere (a Web
+//     Worker's trajectory with the same NoiseKey: a node does not depend
+//     on x_0).
 //   - Stats, Histogram: the numbers of a frame against N(0, 1).
 //
 // All frame arithmetic is float32 with every product rounded before it is

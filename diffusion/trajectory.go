@@ -56,7 +56,10 @@ import (
 // when stepping through all t, at most depth passes for a jump. Every node
 // is always computed from the same parents with the same float32 operations
 // (products rounded before sums, no fused multiply-add), so cached,
-// prefetched and fresh results agree bit for bit.
+// prefetched and fresh results agree bit for bit. A node does not depend on
+// x_0, so another trajectory with the same NoiseKey (a Web Worker's) can
+// compute it and Install put it in the cache; reading a cached step never
+// recomputes its ancestors.
 type Trajectory struct {
 	s     *Schedule
 	x0    []float32
@@ -232,6 +235,9 @@ func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote 
 	tr.want = tr.nodePath(t, tr.want)
 	tr.path, tr.want = tr.want, tr.path
 	tr.keep = append(tr.keep[:0], tr.path...)
+	if n = tr.find(t); n != nil { // installed (Install) or prefetched: its ancestors are not needed
+		return n, false
+	}
 	for k, m := range tr.path {
 		if n = tr.find(m); n != nil {
 			continue

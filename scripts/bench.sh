@@ -13,6 +13,8 @@
 #     ..."), and the instruments' own main-thread time per frame;
 #     TestBenchWorker: the compute workers (web/workers.js), a 50-step DDIM
 #     sample and a 4x4 grid with 1 and 2 workers, and web/worker.wasm's sizes;
+#     TestBenchMarkovWorkers: 512² Markov playback with the chain's nodes
+#     from 0, 1 and 2 workers (kernel time, fps, worker time per node);
 #   - the wasm sizes raw, gzip, brotli (run scripts/build.sh first; make
 #     bench does);
 #   - the reverse process (reverse/: ideal and local denoisers, whole
@@ -102,7 +104,7 @@ numpy_stage "NumPy reverse reference" "$out/numpy-reverse.txt" "$NUMPY_REVERSE"
 
 chromium=$(bash scripts/install-chromium.sh)
 stage "browser figures" "$out/browser.txt" \
-	env CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBench(Browser|Export|Instruments|Worker|Reverse)$' \
+	env CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBench(Browser|Export|Instruments|Worker|Reverse|MarkovWorkers)$' \
 	-count 1 -v -timeout 15m ./web/e2e/
 
 "$GO" run ./scripts/benchtable -native "$out/native.txt" -wasm "$out/wasm.txt" \

@@ -39,6 +39,7 @@ type Game struct {
 	rev     reverseView     // the reverse direction (game_reverse.go)
 	drawnOK bool            // the first frame has reached the screen
 	perf    perfLog
+	feed    chainFeed // the Markov chain's nodes from the compute workers (bridge_chain.go)
 
 	onFirstFrame func()
 	onError      func(string)
@@ -68,7 +69,9 @@ func (g *Game) Update() (err error) {
 	}
 	g.scrub()
 	if t, ok := g.play.Tick(g.eng.State(), dt); ok {
-		g.setStep(t)
+		if t, ok = g.stepForWorkers(t, now); ok {
+			g.setStep(t)
+		}
 	}
 	return nil
 }
@@ -98,6 +101,9 @@ const aheadFrames = 6
 // still fits; without a chain on screen Engine.Prefetch does nothing.
 // Called with g.mu held.
 func (g *Game) prefetch(start time.Time) {
+	if g.feed.on { // the workers compute ahead (bridge_chain.go)
+		return
+	}
 	s := g.eng.State()
 	var ahead []int
 	if s.Playing && !g.play.Dragging() {
@@ -172,10 +178,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	g.mu.Lock()
 	start := time.Now()
+	computed := g.eng.ChainComputed()
 	panes, changed := g.eng.Panes()
 	x0 := g.eng.X0()
 	g.prefetch(start)
 	kernel := time.Since(start)
+	if g.feed.on {
+		g.feed.mainNodes += max(0, g.eng.ChainComputed()-computed)
+	}
 	if imgs, fresh := paneImages(g.imgs, len(panes), x0.W, x0.H); fresh {
 		g.imgs, changed = imgs, true
 	}
@@ -331,6 +341,7 @@ type PerfReport struct {
 	Frames   int          `json:"frames"`
 	FrameMs  app.Quantile `json:"frameMs"`  // time between drawn frames
 	KernelMs app.Quantile `json:"kernelMs"` // Go's time computing x_t → RGBA, frames that changed
+	Changed  int          `json:"changed"`  // the frames that changed (kernelMs's sample)
 }
 
 func (p *perfLog) report() PerfReport {
@@ -355,6 +366,7 @@ func (p *perfLog) report() PerfReport {
 		}
 	}
 	r.FrameMs = app.Quantiles(gaps)
+	r.Changed = len(kernels)
 	r.KernelMs = app.Quantiles(kernels)
 	return r
 }

@@ -21,7 +21,8 @@
 //   offline.js         the service worker (sw.js) that keeps the page's
 //                      files for a reload without a network
 //   reverse.js         the reverse direction: runs, grid and loss from the
-//                      compute workers (workers.js)
+//                      compute workers (workers.js, pool.js)
+//   markov.js          the Markov chain's nodes from the same workers
 // This module wires the start: the API, the language, the schema, and
 // what happens when the core's first frame is on screen.
 import { $ } from './dom.js';
@@ -39,11 +40,12 @@ import './instruments.js';
 import './present.js';
 import { api as exportAPI } from './export.js';
 import { api as reverseAPI } from './reverse.js';
+import { api as markovAPI } from './markov.js';
 import './embed.js';
 import './messages.js';
 import './offline.js';
 
-publish({ ...exportAPI, ...reverseAPI });
+publish({ ...exportAPI, ...reverseAPI, ...markovAPI });
 // The build's schema gives the controls their defaults while the
 // WebAssembly loads (the core's replaces it at the first frame).
 const built = await loadBuilt();

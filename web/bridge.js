@@ -68,6 +68,12 @@ export function stageBytes(bytes) {
   return copy;
 }
 
+// stageView is a Uint8Array of the stage's realm over bytes of buffer (an
+// ArrayBuffer of this realm: a worker's result), without a copy.
+export function stageView(buffer, byteOffset, length) {
+  return new ($('stage').contentWindow.Uint8Array)(buffer, byteOffset, length);
+}
+
 const hooks = { ready: [], error: [], stopped: [], key: [], drop: [], focus: [] };
 
 // onStage(kind, fn): ready(core), error(msg), stopped(msg), key(event),

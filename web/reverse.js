@@ -14,7 +14,8 @@
 // worker's wasm missing), the same requests run in the stage's own core
 // (core.compute, the same Go code): slower, and on the main thread, but
 // the page still works.
-import { createPool, gridSeeds } from './workers.js';
+import { gridSeeds } from './workers.js';
+import { pagePool } from './pool.js';
 import { $ } from './dom.js';
 import { call, raw, stageBytes } from './bridge.js';
 import { on, emit } from './events.js';
@@ -46,13 +47,8 @@ function status(text) {
 
 function getPool() {
   if (!pool) {
-    const meta = document.querySelector('meta[name="dissolve-worker-wasm"]');
-    pool = createPool(meta ? { wasmURL: new URL(meta.content, document.baseURI) } : {})
-      .catch((e) => {
-        if (e.name !== 'WorkersUnavailable') throw e;
-        console.info(`reverse process on the main thread: ${e.message}`);
-        return mainThreadPool();
-      })
+    pool = pagePool()
+      .then((p) => p || mainThreadPool())
       .then(async (p) => {
         await Promise.all([...Object.values(DATA).filter((d) => d.url), HELDOUT].map((d) => p.load(d)));
         return p;

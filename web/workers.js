@@ -9,6 +9,7 @@
 //   const run = await pool.sample({ seed: 7, sampler: 'ddim', steps: 50, denoiser: 'ideal' });
 //   const grid = await pool.grid({ seed: 7 });  // 16 seeds split over the workers
 //   const loss = await pool.loss({ denoiser: 'local', ts: [10, 100, 500] });
+//   const nodes = await pool.chain({ seed: 7, width: 512, height: 512, ts: [2, 4] }, { worker: 1 });
 //
 // Requests' fields are wasm/worker/compute's (schedule, T, betaStart,
 // betaEnd, zeroTerminalSNR, sampler, variance, eta, steps, spacing, clip,
@@ -336,6 +337,21 @@ class Pool {
       out[f] = results.flatMap((r) => r[f]);
     }
     return out;
+  }
+
+  /**
+   * chain computes nodes n_t of the forward Markov chain (the compute op
+   * chain: schedule fields, seed, width, height, ts) in worker number
+   * worker (modulo the pool's size), so that the steps a worker is given
+   * in a row share their ancestors in its trajectory. Resolves to {key,
+   * width, height, ts, computed, noise (Float32Array, node k at
+   * [k·D, (k+1)·D), D = 3·width·height), ms}. Never superseded.
+   */
+  chain(args, { worker = 0 } = {}) {
+    if (this._closed || this._slots.length === 0) return Promise.reject(namedError('WorkersUnavailable', 'the pool is closed'));
+    const job = this._job('chain', args, null, this._slots[worker % this._slots.length]);
+    this._pump();
+    return job.promise;
   }
 
   /** close terminates the workers; pending requests reject. */

@@ -139,6 +139,7 @@ type browserFigures struct {
 	inst    []string // one sentence per "BENCH browser instruments" line
 	worker  []string // the fields of each "BENCH browser worker" line
 	reverse []string // the fields of each "BENCH browser reverse" line
+	markov  []string // the fields of each "BENCH browser markov" line
 }
 
 type report struct {
@@ -258,6 +259,8 @@ func parseBrowser(r io.Reader) browserFigures {
 			b.worker = append(b.worker, fields)
 		case "reverse":
 			b.reverse = append(b.reverse, fields)
+		case "markov":
+			b.markov = append(b.markov, fields)
 		case "export":
 			kv := keyValues(fields)
 			b.exports = append(b.exports, fmt.Sprintf("%s export, %s², %s frames: %s ms (budget 5 s); longest wait between progress updates %s ms (budget 200 ms); longest gap between the page's animation frames meanwhile %s ms",
@@ -382,6 +385,12 @@ func (r *report) write(w io.Writer) {
 	if len(r.browser.reverse) > 0 {
 		fmt.Fprintln(w, "the reverse direction on the page (TestBenchReverse; targets: >= 60 steps/s, a 4x4 DDIM-50 grid <= 2 s, 0 long tasks, slider input-to-frame p95 <= 50 ms):")
 		for _, line := range r.browser.reverse {
+			fmt.Fprintln(w, "  "+line)
+		}
+	}
+	if len(r.browser.markov) > 0 {
+		fmt.Fprintln(w, "512² Markov playback, the chain's nodes from 0 (main thread), 1 and 2 compute workers (TestBenchMarkovWorkers; targets with workers: main-thread kernel p95 <= 2 ms, 0 long tasks):")
+		for _, line := range r.browser.markov {
 			fmt.Fprintln(w, "  "+line)
 		}
 	}

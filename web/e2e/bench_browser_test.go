@@ -112,6 +112,7 @@ type perfReport struct {
 	Frames   int          `json:"frames"`
 	FrameMs  app.Quantile `json:"frameMs"`
 	KernelMs app.Quantile `json:"kernelMs"`
+	Changed  int          `json:"changed"` // frames whose picture changed: KernelMs's sample
 }
 
 // perfAfter waits d and reads window.ddpm.perf().

@@ -12,7 +12,7 @@ import (
 )
 
 // Ops are the operations Do knows, as a worker's requests name them.
-var Ops = []string{"load", "sets", "sample", "grid", "loss"}
+var Ops = []string{"load", "sets", "sample", "grid", "loss", "chain"}
 
 // FieldError is a request that could not be read: not JSON, a field of the
 // wrong type, or a field the operation does not have. Field names it when
@@ -83,6 +83,12 @@ func (e *Engine) Do(op string, args, file []byte) (result any, err error) {
 			return nil, err
 		}
 		return e.Loss(a)
+	case "chain":
+		a := ChainArgs{ScheduleArgs: Defaults().ScheduleArgs}
+		if err := decode(op, args, &a); err != nil {
+			return nil, err
+		}
+		return e.Chain(a)
 	}
 	return nil, &FieldError{"op", fmt.Sprintf("op must be one of %s, got %q", strings.Join(Ops, ", "), op)}
 }

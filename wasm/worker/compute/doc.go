@@ -19,6 +19,10 @@
 //     bits as one by one), each x_0 with its nearest training image.
 //   - Loss: L_simple(t) (reverse.SimpleLoss) of a denoiser over the
 //     training subset it knows and over held-out images.
+//   - Chain: the forward Markov chain's nodes n_t = x_t − √ᾱ_t·x_0 at
+//     given steps (diffusion.Trajectory, kept between requests), which do
+//     not depend on x_0: the page installs them into its own trajectory
+//     (diffusion.Trajectory.Install) and only adds √ᾱ_t·x_0.
 //
 // # Pixels are float32
 //

@@ -21,6 +21,8 @@ type Engine struct {
 	// sparse form and median nearest-neighbour distance (cached by package
 	// reverse per *Dataset) are computed once, not per request.
 	subsets []subset
+	// chains are the forward chains Chain keeps, most recent first.
+	chains []keptChain
 }
 
 type subset struct {

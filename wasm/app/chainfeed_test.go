@@ -1,0 +1,149 @@
+package app_test
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"testing"
+
+	"dissolve/diffusion"
+	"dissolve/wasm/app"
+)
+
+// workerNodes computes what a compute worker's chain op sends for want: the
+// nodes n_t of a trajectory that knows nothing of x_0.
+func workerNodes(t *testing.T, w app.ChainWant) map[int][]float32 {
+	t.Helper()
+	s, err := diffusion.NewSchedule(diffusion.Config{Schedule: w.Schedule, T: w.T, BetaStart: w.BetaStart, BetaEnd: w.BetaEnd, ZeroTerminalSNR: w.ZeroTerminalSNR})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := diffusion.NewTrajectory(s, make([]float32, 3*w.Width*w.Height), uint64(w.Seed))
+	out := map[int][]float32{}
+	for _, st := range w.Ts {
+		out[st] = append([]float32(nil), tr.Noise(st)...)
+	}
+	return out
+}
+
+// The chains on screen take the workers' nodes: the panes are the same
+// bytes as an engine that computes them, and the page computes no node.
+func TestChainFeed(t *testing.T) {
+	ahead := []int{2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24}
+	for _, c := range []struct {
+		patch  string
+		chains int
+	}{
+		{`{"mode":"markov"}`, 1},
+		{`{"mode":"markov","compare":"modes"}`, 1},
+		{`{"mode":"markov","compare":"schedules"}`, 2},
+		{`{"mode":"closed"}`, 0},
+	} {
+		t.Run(c.patch, func(t *testing.T) {
+			fed, ref := newEngine(t, c.patch), newEngine(t, c.patch)
+			fed.Panes() // t = 0: makes the chains, computes nothing
+			wants := fed.ChainWants(ahead)
+			if len(wants) != c.chains {
+				t.Fatalf("%d chains want nodes, want %d", len(wants), c.chains)
+			}
+			if c.chains == 0 {
+				return
+			}
+			for _, w := range wants {
+				if len(w.Ts) < 8 || w.Ts[0] != 2 || w.Width != 64 {
+					t.Fatalf("want %+v: expected the first steps ahead of a 64² picture", w)
+				}
+				for st, n := range workerNodes(t, w) {
+					if err := fed.InstallChain(w.Key, st, n, ahead); err != nil {
+						t.Fatalf("InstallChain(%d): %v", st, err)
+					}
+				}
+			}
+			ready := wants[len(wants)-1].Ts // the shortest list (the second chain's cache is smaller)
+			for _, w := range fed.ChainWants(ahead) {
+				for _, st := range ready {
+					if slices.Contains(w.Ts, st) {
+						t.Errorf("step %d still wanted after its node was installed", st)
+					}
+				}
+			}
+			for _, st := range ready {
+				if !fed.ChainReady(st) {
+					t.Fatalf("ChainReady(%d) = false after installing it", st)
+				}
+				setT(t, fed, st)
+				setT(t, ref, st)
+				got, _ := fed.Panes()
+				want, _ := ref.Panes()
+				for i := range want {
+					if !bytes.Equal(got[i].RGBA, want[i].RGBA) {
+						t.Errorf("t=%d pane %d: the workers' nodes give other bytes", st, i)
+					}
+				}
+			}
+			if n := fed.ChainComputed(); n != 0 {
+				t.Errorf("the page computed %d nodes, want 0", n)
+			}
+			if ref.ChainComputed() == 0 {
+				t.Error("the reference engine computed no node: the comparison proves nothing")
+			}
+			if fed.ChainReady(501) {
+				t.Error("ChainReady(501) without its node")
+			}
+		})
+	}
+}
+
+func TestChainFeedRefuses(t *testing.T) {
+	ahead := []int{2, 4}
+	e := newEngine(t, `{"mode":"markov"}`)
+	e.Panes()
+	w := e.ChainWants(ahead)[0]
+	n := workerNodes(t, w)[2]
+	other := newEngine(t, `{"mode":"markov","seed":99}`)
+	other.Panes()
+	otherKey := other.ChainWants(ahead)[0].Key
+	for _, c := range []struct {
+		name string
+		key  string
+		step int
+		n    []float32
+		is   error
+	}{
+		{"another seed's chain", otherKey, 2, n, app.ErrStaleNode},
+		{"a step not ahead", w.Key, 300, n, app.ErrStaleNode},
+		{"a bad key", "xyz", 2, n, nil},
+		{"a short frame", w.Key, 2, n[:len(n)-1], nil},
+	} {
+		if c.is != nil && !errors.Is(e.ChainAccepts(c.key, c.step, ahead), c.is) {
+			t.Errorf("%s: ChainAccepts = %v, want %v", c.name, e.ChainAccepts(c.key, c.step, ahead), c.is)
+		}
+		err := e.InstallChain(c.key, c.step, c.n, ahead)
+		if err == nil || (c.is != nil && !errors.Is(err, c.is)) {
+			t.Errorf("%s: %v, want a refusal (%v)", c.name, err, c.is)
+		}
+		if e.ChainReady(c.step) {
+			t.Errorf("%s: the refused node was installed", c.name)
+		}
+	}
+}
+
+func TestWorkerAhead(t *testing.T) {
+	for _, c := range []struct {
+		patch string
+		want  []int
+	}{
+		{`{"mode":"markov","t":100}`, []int{102, 104, 106, 108, 110, 112, 114, 116, 118, 120, 122, 124, 126, 128, 130, 132}},
+		{`{"mode":"markov","t":101}`, []int{102, 104, 106, 108, 110, 112, 114, 116, 118, 120, 122, 124, 126, 128, 130, 132}},
+		{`{"mode":"markov","t":990}`, []int{992, 994, 996, 998, 1000, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22}},
+		{`{"mode":"markov","t":1000}`, []int{2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32}},
+		{`{"mode":"markov","T":999,"t":995}`, []int{996, 998, 999, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26}},
+		{`{"mode":"markov","speed":800,"t":100}`, []int{104, 112, 120, 128, 136, 144, 152, 160, 168, 176, 184, 192, 200, 208, 216, 224}},
+		{`{"mode":"closed","compare":"modes","t":7}`, []int{8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}},
+	} {
+		s := newEngine(t, c.patch).State()
+		if got := app.WorkerAhead(s); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.patch, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+//go:build browser
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// chainStats is window.ddpm.chainStats() (web/markov.js).
+type chainStats struct {
+	Workers  int `json:"workers"`
+	Requests int `json:"requests"`
+	Nodes    int `json:"nodes"`
+	Core     struct {
+		On        bool `json:"on"`
+		Installed int  `json:"installed"`
+		Held      int  `json:"held"`
+		MainNodes int  `json:"mainNodes"`
+		InstallMs struct {
+			P50 float64 `json:"p50"`
+			P95 float64 `json:"p95"`
+		} `json:"installMs"`
+		Step   int    `json:"t"`
+		Digest string `json:"digest"`
+	} `json:"core"`
+	WorkerMsPerNode  float64 `json:"workerMsPerNode"`
+	InstallMsPerNode float64 `json:"installMsPerNode"`
+}
+
+// withWorkers makes the page's pool n workers (window.dissolveWorkers, read
+// by web/pool.js) from the next navigation on.
+func withWorkers(t testing.TB, ctx context.Context, n int) {
+	t.Helper()
+	src := fmt.Sprintf("window.dissolveWorkers = %d;", n)
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitNodes waits until the workers have installed at least n nodes.
+func waitNodes(t *testing.T, ctx context.Context, n int) chainStats {
+	t.Helper()
+	var s chainStats
+	evalJSON(t, ctx, fmt.Sprintf(`(async () => {
+		for (;;) {
+			const s = ddpm.chainStats();
+			if (s.core.installed >= %d) return s;
+			await new Promise(r => setTimeout(r, 100));
+		}
+	})()`, n), &s)
+	return s
+}
+
+// TestMarkovFromWorkers: at 512² the playing Markov chain's nodes come from
+// the compute workers (two of them, taking turns), the main thread
+// computes (almost) none, and x_t has the same bits as the page computing
+// the chain itself with no worker (the worker's script missing).
+func TestMarkovFromWorkers(t *testing.T) {
+	const query = "?mode=markov&size=512&seed=5&lang=en"
+	base := startServer(t, repoRoot(t))
+	ctx := newBrowser(t)
+	withWorkers(t, ctx, 2)
+	navigate(t, ctx, base+"/index.html"+query+"&play=1")
+	waitReady(t, ctx)
+	before := waitNodes(t, ctx, 1)
+	s := waitNodes(t, ctx, before.Core.Installed+40)
+	evalJSON(t, ctx, `ddpm.setState({playing: false}) && true`, nil)
+	if s.Workers != 2 || !s.Core.On || s.Nodes < 40 {
+		t.Fatalf("chain stats %+v: want 2 workers feeding ≥ 40 nodes", s)
+	}
+	// Nodes computed on the main thread while fed: only when a worker's node
+	// was very late (chainWait), never most of them.
+	if main, fed := s.Core.MainNodes-before.Core.MainNodes, s.Core.Installed-before.Core.Installed; 4*main > fed {
+		t.Errorf("the main thread computed %d nodes while %d came from the workers", main, fed)
+	}
+	// Paused, the workers compute the neighbours: t+10 is then shown
+	// without computing on the main thread.
+	var fed chainStats
+	evalJSON(t, ctx, `ddpm.chainStats()`, &fed)
+	t1 := fed.Core.Step
+	t2 := min(t1+10, 1000)
+	evalJSON(t, ctx, fmt.Sprintf(`(async () => {
+		for (;;) {
+			if (ddpm.chainReady(%d)) return true;
+			await new Promise(r => setTimeout(r, 100));
+		}
+	})()`, t2), nil)
+	main := fed.Core.MainNodes
+	evalJSON(t, ctx, fmt.Sprintf(`ddpm.setState({t: %d}) && true`, t2), nil)
+	var fed2 chainStats
+	evalJSON(t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(ddpm.chainStats()))))`, &fed2)
+	if fed2.Core.Step != t2 || fed2.Core.MainNodes != main {
+		t.Errorf("t=%d after pausing: %+v; the main thread computed %d nodes for it", t2, fed2.Core, fed2.Core.MainNodes-main)
+	}
+
+	// The same steps with no worker: the page computes the chain itself.
+	broken := brokenServer(t, func(p string) bool { return p == "/web/worker.js" })
+	ref := newBrowser(t)
+	for _, c := range []struct {
+		t      int
+		digest string
+	}{{t1, fed.Core.Digest}, {t2, fed2.Core.Digest}} {
+		navigate(t, ref, fmt.Sprintf("%s/index.html%s&play=0&t=%d", broken, query, c.t))
+		waitReady(t, ref)
+		var r chainStats
+		evalJSON(t, ref, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(ddpm.chainStats()))))`, &r)
+		if r.Workers != 0 || r.Core.On || r.Core.Step != c.t {
+			t.Errorf("without workers: %+v, want no feed at t=%d", r, c.t)
+		}
+		if r.Core.Digest != c.digest || c.digest == "" {
+			t.Errorf("t=%d: x_t from the workers' nodes %s, computed on the main thread %s", c.t, c.digest, r.Core.Digest)
+		}
+	}
+}

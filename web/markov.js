@@ -1,0 +1,141 @@
+// markov.js feeds the forward Markov chain from the compute workers.
+//
+// A node n_t of the chain (x_t = √ᾱ_t·x_0 + n_t, diffusion.Trajectory)
+// depends only on the schedule, the seed and the picture's size, so the
+// workers compute the nodes of the steps the next frames will show (the
+// compute op chain) and the stage's core installs them (chainInstall):
+// drawing a step then costs the main thread only the RGBA conversion.
+// Each animation frame asks the core which nodes its chains lack
+// (chainWants: the state's chain, and a comparison's second one); the
+// steps go to the workers in blocks of BLOCK consecutive steps, block b to
+// worker b mod size, so each worker's own trajectory walks runs of nearby
+// steps that share their ancestors, and two or more workers take turns;
+// CHUNK steps a request, nearest first, so the next frame's node does not
+// wait for the farther ones.
+//
+// The pool is started the first time a chain is on screen. When no worker
+// can start, the core computes the chain itself as before (chainFeed is
+// never turned on).
+import { pagePool } from './pool.js';
+import { call, isReady, stageView } from './bridge.js';
+import { on } from './events.js';
+
+const BLOCK = 16; // consecutive steps a worker takes in a row
+const CHUNK = 2; // steps per request: the nearest nodes come back first
+const PER_WORKER = 3; // requests in flight per worker
+
+let pool = null; // the pool once it runs
+let starting = false;
+let unavailable = false;
+const inflight = new Set(); // `${key}:${t}` of the nodes asked for
+let busy = []; // requests in flight, per worker
+const recent = { workerMs: [], installMs: [] }; // per node, the last 256
+const counts = { requests: 0, nodes: 0, failed: 0 };
+
+function keep(list, v) {
+  list.push(v);
+  if (list.length > 256) list.shift();
+}
+
+function start() {
+  starting = true;
+  pagePool().then((p) => {
+    if (!p || !p.size) {
+      unavailable = true;
+      return;
+    }
+    pool = p;
+    busy = new Array(p.size).fill(0);
+    call('chainFeed', true);
+  }, () => { unavailable = true; });
+}
+
+// install hands the nodes of a result to the core, which refuses stale
+// ones (another picture, seed or schedule, a step already passed).
+function install(res) {
+  const d = 3 * res.width * res.height;
+  keep(recent.workerMs, res.ms / res.ts.length);
+  res.ts.forEach((t, k) => {
+    const t0 = performance.now();
+    try {
+      call('chainInstall', res.key, t, stageView(res.noise.buffer, res.noise.byteOffset + 4 * k * d, 4 * d));
+      counts.nodes++;
+      keep(recent.installMs, performance.now() - t0);
+    } catch (e) {
+      // refused: the page moved on (stale), or no room in the chain's cache
+    }
+  });
+}
+
+function send(worker, key, args, ts) {
+  const ids = ts.map((t) => `${key}:${t}`);
+  for (const id of ids) inflight.add(id);
+  busy[worker]++;
+  counts.requests++;
+  pool.chain({ ...args, ts }, { worker })
+    .then(install, () => { counts.failed++; })
+    .finally(() => {
+      busy[worker] = Math.max(0, busy[worker] - 1);
+      for (const id of ids) inflight.delete(id);
+      if (pool && pool.size === 0) {
+        pool = null;
+        unavailable = true;
+        call('chainFeed', false);
+      }
+    });
+}
+
+function feed() {
+  if (unavailable || !isReady()) return;
+  const want = call('chainWants');
+  if (!want.chains.length) return;
+  if (!pool) {
+    if (!starting) start();
+    return;
+  }
+  const size = pool.size;
+  if (busy.length !== size) busy = Array.from({ length: size }, (_, i) => busy[i] || 0);
+  for (const { key, ts, ...args } of want.chains) {
+    const groups = new Map(); // worker → steps, nearest first
+    for (const t of ts) {
+      if (inflight.has(`${key}:${t}`)) continue;
+      const wk = Math.floor(t / BLOCK) % size;
+      if (!groups.has(wk)) groups.set(wk, []);
+      groups.get(wk).push(t);
+    }
+    for (const [wk, list] of groups) {
+      for (let i = 0; i < list.length && busy[wk] < PER_WORKER; i += CHUNK) send(wk, key, args, list.slice(i, i + CHUNK));
+    }
+  }
+}
+
+on('frame', (f) => {
+  if (f.state.direction === 'reverse') return;
+  try {
+    feed();
+  } catch (e) {
+    console.error(e);
+  }
+});
+
+const median = (xs) => (xs.length ? xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] : 0);
+
+export const api = {
+  // chainReady(t): whether the chains on screen hold step t's node (showing
+  // it computes nothing).
+  chainReady: (t) => call('chainReady', t).ready,
+  // chainStats(): where the Markov chain's nodes come from: {workers (the
+  // pool's size, 0 without), requests, nodes (installed from the workers),
+  // failed, workerMsPerNode and installMsPerNode (medians: the worker's
+  // own time per node, the main thread's time to install one), and the
+  // core's {on, installed, stale, noRoom, held, mainNodes, installMs, t, digest}.
+  chainStats() {
+    return {
+      workers: pool ? pool.size : 0,
+      ...counts,
+      workerMsPerNode: median(recent.workerMs),
+      installMsPerNode: median(recent.installMs),
+      core: call('chainStats'),
+    };
+  },
+};
