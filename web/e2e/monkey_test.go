@@ -512,14 +512,20 @@ func (m *monkey) drag() string {
 }
 
 // menu sets a random menu (<select>) to a random option of its own, as a
-// student choosing from it does (input and change events).
+// student choosing from it does (input and change events); 7 times in 10
+// one of the state's menus (direction, sampler, denoiser, compare, …), so
+// that a short run reaches them too.
 func (m *monkey) menu() string {
 	var out struct {
 		ID    string `json:"id"`
 		Value string `json:"value"`
 	}
 	m.eval(fmt.Sprintf(`(() => {
-		const all = [...document.querySelectorAll('select')].filter(e => !e.disabled && e.options.length > 0);
+		let all = [...document.querySelectorAll('select')].filter(e => !e.disabled && e.options.length > 0);
+		if (%t) {
+			const fields = new Set(window.ddpm.schema().fields.map(f => f.name));
+			all = all.filter(e => fields.has(e.id));
+		}
 		if (all.length === 0) return {};
 		const s = all[%d %% all.length];
 		const o = s.options[%d %% s.options.length];
@@ -527,7 +533,7 @@ func (m *monkey) menu() string {
 		s.dispatchEvent(new Event('input', {bubbles: true}));
 		s.dispatchEvent(new Event('change', {bubbles: true}));
 		return {id: s.id || s.name, value: o.value};
-	})()`, m.pick(1<<20), m.pick(1<<20)), &out)
+	})()`, m.chance(0.7), m.pick(1<<20), m.pick(1<<20)), &out)
 	return fmt.Sprintf("#%s = %q", out.ID, out.Value)
 }
 
