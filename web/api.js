@@ -9,11 +9,29 @@ import { showError } from './errors.js';
 import { w } from './i18n.js';
 import { toJSON } from './values.js';
 
+// objectLiteral says whether x is an object literal of any realm (a
+// same-origin page may call an embed's ddpm with its own objects): its
+// prototype is null or an Object.prototype, whose own prototype is null.
+function objectLiteral(x) {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
 // setState applies patch (a part of the state) whole or not at all and
-// returns the new state.
+// returns the new state. patch is an object literal: a Map, a Set, a class
+// instance or an object whose fields sit on its prototype would reach Go
+// as {} and change nothing without a word, and so would a field whose
+// value JSON leaves out (undefined, a function, a symbol).
 export function setState(patch) {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+  if (!objectLiteral(patch)) {
     throw new Error('setState takes an object such as {t: 250}');
+  }
+  for (const [key, v] of Object.entries(patch)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') {
+      const name = key.slice(0, 64);
+      throw Object.assign(new Error(`${name} is ${typeof v}: give it a value, or leave it out`), { field: name });
+    }
   }
   const out = call('setState', toJSON(patch));
   emit('patch', patch);

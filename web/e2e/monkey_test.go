@@ -35,7 +35,8 @@ import (
 
 // The monkey test's knobs. make test runs the defaults; make soak runs it
 // for MONKEY_DURATION=5m. A failure names its seed and the actions before
-// it: MONKEY_SEED=<seed> replays the same sequence of actions.
+// it: MONKEY_SEED=<seed> replays the same sequence of actions (as far as
+// the run gets in its time), and MONKEY_VERBOSE=1 logs every action.
 const (
 	monkeySeedDefault     = 13
 	monkeyDurationDefault = 30 * time.Second
@@ -223,7 +224,6 @@ type schemaField struct {
 	MaxOpen  bool     `json:"maxOpen"`
 	MaxField string   `json:"maxField"`
 	Options  []string `json:"options"`
-	Presets  []float64
 }
 
 // snapshot is the page's state and its schema at one moment.
@@ -872,25 +872,35 @@ func (m *monkey) setState() string {
 	return desc + " → accepted"
 }
 
-// junkState hands setState things that are not a patch.
+// junkState hands setState things that are not a patch. All but an
+// empty object and a Proxy that lists a valid field must throw an Error.
 func (m *monkey) junkState() string {
-	junk := []string{
-		"null", "undefined", "42", `"t=5"`, "[]", "[{t: 5}]", "new Map([['t', 5]])", "new Set(['t'])",
-		"new (class Patch { constructor() { this.t = 5; } })()", "{t: undefined}", "Object.create({t: 5})",
-		"Object.create(null)", "new Date()", "/t/", "() => 5", "{toJSON() { return {t: 'x'}; }}",
-		"{t: 5, get seed() { throw new Error('getter'); }}", "new Proxy({}, {ownKeys() { return ['t']; }, getOwnPropertyDescriptor() { return {value: 1, enumerable: true, configurable: true}; }})",
-		"Object.assign([], {t: 3})", "{t: 1n}", "{t: Symbol('t')}",
+	junk := []struct {
+		js    string
+		throw bool
+	}{
+		{"null", true}, {"undefined", true}, {"42", true}, {`"t=5"`, true}, {"[]", true}, {"[{t: 5}]", true},
+		{"new Map([['t', 5]])", true}, {"new Set(['t'])", true},
+		{"new (class Patch { constructor() { this.t = 5; } })()", true}, {"{t: undefined}", true},
+		{"Object.create({t: 5})", true}, {"new Date()", true}, {"/t/", true}, {"() => 5", true},
+		{"{toJSON() { return {t: 'x'}; }}", true}, {"{t: 5, get seed() { throw new Error('getter'); }}", true},
+		{"Object.assign([], {t: 3})", true}, {"{t: 1n}", true}, {"{t: Symbol('t')}", true}, {"{seed: 3, t: () => 1}", true},
+		{"Object.create(null)", false},
+		{"new Proxy({}, {ownKeys() { return ['t']; }, getOwnPropertyDescriptor() { return {value: 1, enumerable: true, configurable: true}; }})", false},
 	}
 	j := junk[m.pick(len(junk))]
 	var res string
 	m.eval(fmt.Sprintf(`(() => {
 		try { window.ddpm.setState(%s); return 'returned'; }
 		catch (e) { return (e instanceof Error ? 'threw: ' : 'threw a non-Error: ') + e.message; }
-	})()`, j), &res)
+	})()`, j.js), &res)
 	if strings.HasPrefix(res, "threw a non-Error") {
-		m.fail("setState(%s) %s", j, res)
+		m.fail("setState(%s) %s", j.js, res)
 	}
-	return fmt.Sprintf("setState(%s) %s", j, abbreviate(res))
+	if j.throw && res == "returned" {
+		m.fail("setState(%s) returned without a word: it is not a patch", j.js)
+	}
+	return fmt.Sprintf("setState(%s) %s", j.js, abbreviate(res))
 }
 
 // api calls the rest of window.ddpm, with good and bad options.
