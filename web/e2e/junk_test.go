@@ -3,6 +3,11 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 )
@@ -56,6 +61,43 @@ func TestSetStateJunk(t *testing.T) {
 	})()`, &tt)
 	if tt != 7 {
 		t.Errorf("an object literal of another realm: t = %d, want 7", tt)
+	}
+	assertClean(t, ctx, base)
+}
+
+// TestThinPictureSpectrum: a picture with a side under 4 pixels at the
+// processing size (a 257×5 upload at size 32 is 32×1) has no spectrum;
+// the frequency view says so, where the core used to panic ("internal
+// error in spectrum … slice bounds out of range") or plot a single
+// frequency on a log axis (<path d="MNaN …">). The monkey test found it
+// (MONKEY_SEED=13, 5 minutes).
+func TestThinPictureSpectrum(t *testing.T) {
+	ctx, base := openPage(t, "?play=0&t=300")
+	img := image.NewNRGBA(image.Rect(0, 0, 257, 5))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	var size string
+	evalJSON(t, ctx, fmt.Sprintf(`(async () => {
+		const bytes = Uint8Array.from(atob(%q), c => c.charCodeAt(0));
+		return JSON.stringify(await ddpm.loadImage(bytes));
+	})()`, base64.StdEncoding.EncodeToString(b.Bytes())), &size)
+	evalJSON(t, ctx, `(() => { document.getElementById('spectrum').scrollIntoView({block: 'center'}); return true; })()`, nil)
+	for _, patch := range []string{`{size: 32}`, `{size: 32, mode: 'markov', t: 500}`, `{size: 512}`} {
+		set(t, ctx, patch)
+		frames(t, ctx, 20)
+		note := textOf(t, ctx, "#spec-notes")
+		thin := strings.Contains(note, "too thin")
+		if want := patch != `{size: 512}`; thin != want {
+			t.Errorf("%s (upload %s): the frequency view's notes %q; want the too-thin note %v", patch, size, note, want)
+		}
+		if errs := consoleErrors(ctx); len(errs) > 0 {
+			t.Fatalf("%s: %q", patch, errs)
+		}
 	}
 	assertClean(t, ctx, base)
 }
