@@ -156,18 +156,44 @@ func (tr *Trajectory) nodePath(t int, dst []int) []int {
 }
 
 // SetCacheFrames lets the cache hold up to n computed nodes (frames of
-// 3·W·H float32s). It never holds fewer than the longest root-to-node path
-// (11 for T = 1000), the default; more room lets Prefetch work ahead.
+// 3·W·H float32s). The default is the longest root-to-node path (11 for
+// T = 1000): a read then recomputes only the nodes below where its path
+// parts from the last one. More room lets Prefetch work ahead. Less
+// (a memory budget, see SetCacheBytes), down to MinCacheFrames, keeps the
+// upper part of the path and recomputes the rest: the same bits, more
+// bridge passes a read.
 func (tr *Trajectory) SetCacheFrames(n int) {
-	tr.limit = max(n, tr.depth)
+	tr.limit = max(n, min(tr.depth, MinCacheFrames))
 	if len(tr.cache) > tr.limit {
-		tr.keep = append(tr.keep[:0], tr.path...)
-		for len(tr.cache) > tr.limit { // limit ≥ depth ≥ the path: a victim exists
+		tr.keep = tr.keep[:0]
+		if tr.limit >= tr.depth {
+			tr.keep = append(tr.keep, tr.path...)
+		}
+		for len(tr.cache) > tr.limit { // limit ≥ depth ≥ the path, or nothing kept: a victim exists
 			i := tr.victim()
 			tr.cache = slices.Delete(tr.cache, i, i+1)
 		}
 	}
 }
+
+// MinCacheFrames is the fewest nodes a read needs at once: the two ends
+// of a node's interval and the node.
+const MinCacheFrames = 3
+
+// SetCacheBytes bounds the cache to budget bytes of computed nodes, but
+// never fewer than MinCacheFrames (SetCacheFrames); it returns the number
+// of frames that gives.
+func (tr *Trajectory) SetCacheBytes(budget int) int {
+	tr.SetCacheFrames(budget / (4 * max(1, len(tr.x0))))
+	return tr.limit
+}
+
+// PathFrames is the longest root-to-node path (11 for T = 1000): the cache
+// a read needs to recompute only where its path parts from the last one.
+func (tr *Trajectory) PathFrames() int { return tr.depth }
+
+// CacheBytes is the memory the cache holds now, in bytes.
+func (tr *Trajectory) CacheBytes() int { return 4 * len(tr.x0) * len(tr.cache) }
 
 // CachedFrames returns how many nodes the cache holds now.
 func (tr *Trajectory) CachedFrames() int { return len(tr.cache) }
@@ -188,15 +214,38 @@ func (tr *Trajectory) find(m int) []float32 {
 }
 
 // victim returns the index of the least recently used cached node that is
-// not in tr.keep, or -1.
+// not in tr.keep, or -1. Below a whole path (limit < depth) it is the
+// deepest such node (the narrowest interval), least recently used among
+// equals: the upper nodes are the ones the next reads share.
 func (tr *Trajectory) victim() int {
 	v := -1
+	short := tr.limit < tr.depth
 	for i, c := range tr.cache {
-		if (v < 0 || c.used < tr.cache[v].used) && !slices.Contains(tr.keep, c.m) {
+		if slices.Contains(tr.keep, c.m) {
+			continue
+		}
+		if v < 0 {
+			v = i
+			continue
+		}
+		if short {
+			wc, wv := tr.width(c.m), tr.width(tr.cache[v].m)
+			if wc < wv || (wc == wv && c.used < tr.cache[v].used) {
+				v = i
+			}
+		} else if c.used < tr.cache[v].used {
 			v = i
 		}
 	}
 	return v
+}
+
+// width is the length of node m's interval (the root's: T + 1).
+func (tr *Trajectory) width(m int) int {
+	if tr.hi[m] < 0 {
+		return tr.last + 1
+	}
+	return int(tr.hi[m] - tr.lo[m])
 }
 
 // compute computes node m, whose parents are cached, into a free frame or
@@ -240,7 +289,12 @@ func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote 
 		if k == len(tr.path)-1 {
 			out, wrote = w, w != nil
 		}
-		n = tr.compute(m, out, a) // the cache has room for a whole path
+		if tr.limit < tr.depth {
+			// A budget below the path: only m's interval ends must stay (the
+			// ends of every node below m are m and those ends, by induction).
+			tr.keep = append(tr.keep[:0], int(tr.lo[m]), int(tr.hi[m]))
+		}
+		n = tr.compute(m, out, a) // room for a whole path, or for m and its ends
 	}
 	return n, wrote
 }
