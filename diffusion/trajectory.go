@@ -214,38 +214,15 @@ func (tr *Trajectory) find(m int) []float32 {
 }
 
 // victim returns the index of the least recently used cached node that is
-// not in tr.keep, or -1. Below a whole path (limit < depth) it is the
-// deepest such node (the narrowest interval), least recently used among
-// equals: the upper nodes are the ones the next reads share.
+// not in tr.keep, or -1.
 func (tr *Trajectory) victim() int {
 	v := -1
-	short := tr.limit < tr.depth
 	for i, c := range tr.cache {
-		if slices.Contains(tr.keep, c.m) {
-			continue
-		}
-		if v < 0 {
-			v = i
-			continue
-		}
-		if short {
-			wc, wv := tr.width(c.m), tr.width(tr.cache[v].m)
-			if wc < wv || (wc == wv && c.used < tr.cache[v].used) {
-				v = i
-			}
-		} else if c.used < tr.cache[v].used {
+		if (v < 0 || c.used < tr.cache[v].used) && !slices.Contains(tr.keep, c.m) {
 			v = i
 		}
 	}
 	return v
-}
-
-// width is the length of node m's interval (the root's: T + 1).
-func (tr *Trajectory) width(m int) int {
-	if tr.hi[m] < 0 {
-		return tr.last + 1
-	}
-	return int(tr.hi[m] - tr.lo[m])
 }
 
 // compute computes node m, whose parents are cached, into a free frame or
@@ -280,6 +257,9 @@ func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote 
 	tr.clock++
 	tr.want = tr.nodePath(t, tr.want)
 	tr.path, tr.want = tr.want, tr.path
+	if tr.limit < tr.depth {
+		return tr.noiseShort(t, w, a)
+	}
 	tr.keep = append(tr.keep[:0], tr.path...)
 	for k, m := range tr.path {
 		if n = tr.find(m); n != nil {
@@ -289,12 +269,66 @@ func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote 
 		if k == len(tr.path)-1 {
 			out, wrote = w, w != nil
 		}
-		if tr.limit < tr.depth {
-			// A budget below the path: only m's interval ends must stay (the
-			// ends of every node below m are m and those ends, by induction).
-			tr.keep = append(tr.keep[:0], int(tr.lo[m]), int(tr.hi[m]))
+		n = tr.compute(m, out, a) // the cache has room for a whole path
+	}
+	return n, wrote
+}
+
+// noiseShort is noiseAt under a budget below a whole path (tr.path is the
+// path to t). A node is computed from the two ends of its interval, which
+// are nodes higher on the same path: it computes t if it is missing, the
+// missing ends of what it computes, and so on up, root first, keeping
+// every node the walk still reads. The cache keeps the nodes used last:
+// reading in order, the ends of the next step's node. If the budget
+// cannot hold what the walk reads, it walks the whole path instead
+// (noiseRootFirst), which needs only m's two ends at a time.
+func (tr *Trajectory) noiseShort(t int, w []uint32, a float32) (n []float32, wrote bool) {
+	var buf [32]int
+	need := buf[:0]
+	stack := append(buf[16:16], t)
+	for len(stack) > 0 {
+		m := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if m <= 0 || slices.Contains(need, m) || tr.find(m) != nil {
+			continue
 		}
-		n = tr.compute(m, out, a) // room for a whole path, or for m and its ends
+		need = append(need, m)
+		stack = append(stack, int(tr.lo[m]), int(tr.hi[m]))
+	}
+	tr.keep = tr.keep[:0]
+	for _, m := range need {
+		tr.keep = append(tr.keep, m, int(tr.lo[m]), int(tr.hi[m]))
+	}
+	for _, m := range tr.path {
+		if !slices.Contains(need, m) {
+			continue
+		}
+		var out []uint32
+		if m == t {
+			out, wrote = w, w != nil
+		}
+		if tr.compute(m, out, a) == nil {
+			return tr.noiseRootFirst(t, w, a)
+		}
+	}
+	return tr.find(t), wrote
+}
+
+// noiseRootFirst finds or computes every node of the path to t, root
+// first, keeping only the ends of the node being computed: the ends of
+// every node below m are m and m's ends, so an end, once found, stays
+// until it is used, and MinCacheFrames is room enough.
+func (tr *Trajectory) noiseRootFirst(t int, w []uint32, a float32) (n []float32, wrote bool) {
+	for k, m := range tr.path {
+		if n = tr.find(m); n != nil {
+			continue
+		}
+		var out []uint32
+		if k == len(tr.path)-1 {
+			out, wrote = w, w != nil
+		}
+		tr.keep = append(tr.keep[:0], int(tr.lo[m]), int(tr.hi[m]))
+		n = tr.compute(m, out, a)
 	}
 	return n, wrote
 }
