@@ -59,7 +59,9 @@ func TestMemoryCeiling(t *testing.T) {
 					while (performance.now() - t0 < 3000) await new Promise(r => setTimeout(r, 100));
 				})()`, size), nil)
 				mib := wasmBytes(t, ctx) / (1 << 20)
-				row += fmt.Sprintf(" %.0f |", mib)
+				var fps float64
+				evalJSON(t, ctx, `ddpm.perf().fps`, &fps)
+				row += fmt.Sprintf(" %.0f (%.0f fps) |", mib, fps)
 				if mib*(1<<20) > wasmCeiling {
 					t.Errorf("%s at %d²: wasm memory %.0f MiB, over the ceiling of %d MiB", m.name, size, mib, wasmCeiling>>20)
 				}
@@ -69,5 +71,5 @@ func TestMemoryCeiling(t *testing.T) {
 			assertClean(t, ctx, base)
 		})
 	}
-	t.Logf("wasm memory (MiB) after 3 s of playing at each size, smallest first:\n%s", table.String())
+	t.Logf("wasm memory (MiB) after 3 s of playing at each size, smallest first (frames a second):\n%s", table.String())
 }
