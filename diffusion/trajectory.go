@@ -159,18 +159,44 @@ func (tr *Trajectory) nodePath(t int, dst []int) []int {
 }
 
 // SetCacheFrames lets the cache hold up to n computed nodes (frames of
-// 3·W·H float32s). It never holds fewer than the longest root-to-node path
-// (11 for T = 1000), the default; more room lets Prefetch work ahead.
+// 3·W·H float32s). The default is the longest root-to-node path (11 for
+// T = 1000): a read then recomputes only the nodes below where its path
+// parts from the last one. More room lets Prefetch work ahead. Less
+// (a memory budget, see SetCacheBytes), down to MinCacheFrames, keeps the
+// upper part of the path and recomputes the rest: the same bits, more
+// bridge passes a read.
 func (tr *Trajectory) SetCacheFrames(n int) {
-	tr.limit = max(n, tr.depth)
+	tr.limit = max(n, min(tr.depth, MinCacheFrames))
 	if len(tr.cache) > tr.limit {
-		tr.keep = append(tr.keep[:0], tr.path...)
-		for len(tr.cache) > tr.limit { // limit ≥ depth ≥ the path: a victim exists
+		tr.keep = tr.keep[:0]
+		if tr.limit >= tr.depth {
+			tr.keep = append(tr.keep, tr.path...)
+		}
+		for len(tr.cache) > tr.limit { // limit ≥ depth ≥ the path, or nothing kept: a victim exists
 			i := tr.victim()
 			tr.cache = slices.Delete(tr.cache, i, i+1)
 		}
 	}
 }
+
+// MinCacheFrames is the fewest nodes a read needs at once: the two ends
+// of a node's interval and the node.
+const MinCacheFrames = 3
+
+// SetCacheBytes bounds the cache to budget bytes of computed nodes, but
+// never fewer than MinCacheFrames (SetCacheFrames); it returns the number
+// of frames that gives.
+func (tr *Trajectory) SetCacheBytes(budget int) int {
+	tr.SetCacheFrames(budget / (4 * max(1, len(tr.x0))))
+	return tr.limit
+}
+
+// PathFrames is the longest root-to-node path (11 for T = 1000): the cache
+// a read needs to recompute only where its path parts from the last one.
+func (tr *Trajectory) PathFrames() int { return tr.depth }
+
+// CacheBytes is the memory the cache holds now, in bytes.
+func (tr *Trajectory) CacheBytes() int { return 4 * len(tr.x0) * len(tr.cache) }
 
 // CachedFrames returns how many nodes the cache holds now.
 func (tr *Trajectory) CachedFrames() int { return len(tr.cache) }
@@ -234,6 +260,9 @@ func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote 
 	tr.clock++
 	tr.want = tr.nodePath(t, tr.want)
 	tr.path, tr.want = tr.want, tr.path
+	if tr.limit < tr.depth {
+		return tr.noiseShort(t, w, a)
+	}
 	tr.keep = append(tr.keep[:0], tr.path...)
 	if n = tr.find(t); n != nil { // installed (Install) or prefetched: its ancestors are not needed
 		return n, false
@@ -247,6 +276,65 @@ func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote 
 			out, wrote = w, w != nil
 		}
 		n = tr.compute(m, out, a) // the cache has room for a whole path
+	}
+	return n, wrote
+}
+
+// noiseShort is noiseAt under a budget below a whole path (tr.path is the
+// path to t). A node is computed from the two ends of its interval, which
+// are nodes higher on the same path: it computes t if it is missing, the
+// missing ends of what it computes, and so on up, root first, keeping
+// every node the walk still reads. The cache keeps the nodes used last:
+// reading in order, the ends of the next step's node. If the budget
+// cannot hold what the walk reads, it walks the whole path instead
+// (noiseRootFirst), which needs only m's two ends at a time.
+func (tr *Trajectory) noiseShort(t int, w []uint32, a float32) (n []float32, wrote bool) {
+	var buf [32]int
+	need := buf[:0]
+	stack := append(buf[16:16], t)
+	for len(stack) > 0 {
+		m := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if m <= 0 || slices.Contains(need, m) || tr.find(m) != nil {
+			continue
+		}
+		need = append(need, m)
+		stack = append(stack, int(tr.lo[m]), int(tr.hi[m]))
+	}
+	tr.keep = tr.keep[:0]
+	for _, m := range need {
+		tr.keep = append(tr.keep, m, int(tr.lo[m]), int(tr.hi[m]))
+	}
+	for _, m := range tr.path {
+		if !slices.Contains(need, m) {
+			continue
+		}
+		var out []uint32
+		if m == t {
+			out, wrote = w, w != nil
+		}
+		if tr.compute(m, out, a) == nil {
+			return tr.noiseRootFirst(t, w, a)
+		}
+	}
+	return tr.find(t), wrote
+}
+
+// noiseRootFirst finds or computes every node of the path to t, root
+// first, keeping only the ends of the node being computed: the ends of
+// every node below m are m and m's ends, so an end, once found, stays
+// until it is used, and MinCacheFrames is room enough.
+func (tr *Trajectory) noiseRootFirst(t int, w []uint32, a float32) (n []float32, wrote bool) {
+	for k, m := range tr.path {
+		if n = tr.find(m); n != nil {
+			continue
+		}
+		var out []uint32
+		if k == len(tr.path)-1 {
+			out, wrote = w, w != nil
+		}
+		tr.keep = append(tr.keep[:0], int(tr.lo[m]), int(tr.hi[m]))
+		n = tr.compute(m, out, a)
 	}
 	return n, wrote
 }

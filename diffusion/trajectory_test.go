@@ -335,3 +335,74 @@ func TestTrajectoryPrefetchWorksAhead(t *testing.T) {
 		t.Errorf("the path to 1 was recomputed: %d nodes", tr.Computed())
 	}
 }
+
+// A byte budget below a whole path (SetCacheBytes) bounds the cache at
+// every moment, down to MinCacheFrames, and the chain keeps its bits:
+// reads in any order, strides and prefetches give what a fresh trajectory
+// gives.
+func TestTrajectoryByteBudget(t *testing.T) {
+	for _, T := range []int{1000, 10000} {
+		cfg := diffusion.LessonConfig()
+		cfg.T = T
+		s := mustSchedule(t, cfg)
+		x0 := planarPicture(4)
+		frame := 4 * len(x0)
+		buf := make([]float32, len(x0))
+		fresh := func(tt int) uint64 {
+			diffusion.NewTrajectory(s, x0, 9).At(tt, buf)
+			return checksum(buf)
+		}
+		for _, frames := range []int{1, 3, 4, 6, 11} {
+			budget := frames * frame
+			tr := diffusion.NewTrajectory(s, x0, 9)
+			got := tr.SetCacheBytes(budget)
+			want := max(frames, diffusion.MinCacheFrames)
+			if got != want {
+				t.Errorf("T=%d: SetCacheBytes(%d frames) = %d frames, want %d", T, frames, got, want)
+			}
+			rng := rand.New(rand.NewPCG(uint64(T), uint64(frames)))
+			check := func(tt int) {
+				t.Helper()
+				tr.At(tt, buf)
+				if c := checksum(buf); c != fresh(tt) {
+					t.Fatalf("T=%d, %d frames: x_%d differs from a fresh chain's", T, frames, tt)
+				}
+				if n := tr.CachedFrames(); n > want || tr.CacheBytes() > max(budget, diffusion.MinCacheFrames*frame) {
+					t.Fatalf("T=%d, budget %d frames: the cache holds %d frames (%d bytes)", T, frames, n, tr.CacheBytes())
+				}
+			}
+			for range 60 {
+				check(rng.IntN(s.T) + 1)
+				tr.Prefetch(rng.IntN(s.T)+1, rng.IntN(s.T)+1)
+			}
+			for tt := 1; tt <= s.T; tt += 1 + s.T/97 {
+				check(tt)
+			}
+		}
+	}
+}
+
+// Shrinking the budget of a full cache evicts down to it at once.
+func TestTrajectoryShrinkBudget(t *testing.T) {
+	s := mustSchedule(t, diffusion.LessonConfig())
+	x0 := planarPicture(4)
+	buf := make([]float32, len(x0))
+	tr := diffusion.NewTrajectory(s, x0, 2)
+	tr.SetCacheFrames(40)
+	for tt := 1; tt <= s.T; tt += 7 {
+		tr.At(tt, buf)
+	}
+	if tr.CachedFrames() != 40 {
+		t.Fatalf("cache %d frames, want 40", tr.CachedFrames())
+	}
+	tr.SetCacheBytes(4 * 4 * len(x0))
+	if tr.CachedFrames() != 4 {
+		t.Errorf("after a budget of 4 frames the cache holds %d", tr.CachedFrames())
+	}
+	want := make([]float32, len(x0))
+	tr.At(500, buf)
+	diffusion.NewTrajectory(s, x0, 2).At(500, want)
+	if checksum(buf) != checksum(want) {
+		t.Error("x_500 changed with the budget")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"syscall/js"
 
 	"dissolve/wasm/app"
@@ -42,6 +43,7 @@ func (b *bridge) install(core js.Value) {
 	for _, ext := range extensions {
 		ext(b, core)
 	}
+	b.installUploads(core)
 	b.export(core, "getState", func(args []js.Value) (any, error) {
 		s := b.game.eng.State()
 		return s, nil
@@ -122,15 +124,7 @@ func (b *bridge) install(core js.Value) {
 				return
 			}
 			b.game.mu.Lock()
-			prevUpload := b.lib.Upload
-			b.game.eng.SetUpload(img)
-			b.lib.UploadGen++
-			s := b.game.eng.State()
-			s.Image = app.UploadImage
-			err = b.game.eng.SetState(s)
-			if err != nil {
-				b.lib.Upload = prevUpload
-			}
+			err = b.useUpload(img)
 			b.game.mu.Unlock()
 			if err != nil {
 				reject.Invoke(mustJSON(errorReply(err)))
@@ -141,6 +135,75 @@ func (b *bridge) install(core js.Value) {
 		}()
 		return nil, nil
 	})
+}
+
+// installUploads defines the core's half of a large upload (web/upload.js):
+//
+//	uploadHeader(head Uint8Array, n) → app.UploadPlan, or a refusal (the limits)
+//	loadPixels(w, h, rgba Uint8Array, width, height) → {width, height}
+//	uploadCorrupt(format, detail) → the refusal of an undecodable picture
+//
+// The page reads the header from the file's first bytes; a picture larger
+// than the core keeps (app.UploadPlan) is decoded and reduced in a Web
+// Worker, and only its reduced RGBA enters Go's memory.
+func (b *bridge) installUploads(core js.Value) {
+	b.export(core, "uploadHeader", func(args []js.Value) (any, error) {
+		if len(args) < 2 || args[0].Type() != js.TypeObject || args[1].Type() != js.TypeNumber {
+			return nil, errors.New("uploadHeader takes (Uint8Array, file size)")
+		}
+		n := args[1].Int()
+		head := make([]byte, min(args[0].Get("length").Int(), max(n, 0)))
+		js.CopyBytesToGo(head, args[0])
+		cfg, format, err := app.UploadHeader(head, n)
+		if errors.Is(err, app.ErrShortHeader) {
+			return map[string]bool{"more": true}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return app.PlanUpload(cfg, format, n), nil
+	})
+	b.export(core, "loadPixels", func(args []js.Value) (any, error) {
+		if len(args) < 5 || args[2].Type() != js.TypeObject {
+			return nil, errors.New("loadPixels takes (width, height, Uint8Array, original width, original height)")
+		}
+		w, h := args[0].Int(), args[1].Int()
+		n := args[2].Get("length").Int()
+		if n != 4*w*h || w < 1 || h < 1 || w > app.MaxKeptSide || h > app.MaxKeptSide {
+			return app.LoadPixels(w, h, nil) // refused with the reason, before any copy
+		}
+		rgba := make([]byte, n)
+		js.CopyBytesToGo(rgba, args[2])
+		img, err := app.LoadPixels(w, h, rgba)
+		if err != nil {
+			return nil, err
+		}
+		if err := b.useUpload(img); err != nil {
+			return nil, err
+		}
+		return map[string]int{"width": args[3].Int(), "height": args[4].Int()}, nil
+	})
+	b.export(core, "uploadCorrupt", func(args []js.Value) (any, error) {
+		if len(args) < 2 {
+			return nil, errors.New("uploadCorrupt takes (format, detail)")
+		}
+		return nil, app.UploadCorrupt(args[0].String(), args[1].String())
+	})
+}
+
+// useUpload makes img the picture named "upload" and shows it, or keeps
+// the previous one if the state cannot take it. The caller holds the lock.
+func (b *bridge) useUpload(img image.Image) error {
+	prevUpload := b.lib.Upload
+	b.game.eng.SetUpload(img)
+	b.lib.UploadGen++
+	s := b.game.eng.State()
+	s.Image = app.UploadImage
+	err := b.game.eng.SetState(s)
+	if err != nil {
+		b.lib.Upload = prevUpload
+	}
+	return err
 }
 
 // export defines core[name]. The function holds the game's lock, recovers

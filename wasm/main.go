@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"syscall/js"
 
@@ -21,6 +22,9 @@ func mark(name string) { js.Global().Get("performance").Call("mark", name) }
 
 func main() {
 	mark("go-main")
+	// Go's WebAssembly memory never shrinks: keep the heap's peaks near
+	// what is live (the caches' budgets bound that) rather than twice it.
+	debug.SetMemoryLimit(app.MemoryLimit)
 	lib := &app.Library{Files: builtinFiles(), Missing: map[string]bool{}}
 	var startErrors []error
 	for _, f := range app.BuiltinFiles() {

@@ -2,10 +2,12 @@
 // the core (web/bridge.js): a refused call throws an Error whose message
 // is Go's English text, which programs can match, with .field and .code
 // (and .min, .max, .options, .got where they apply).
-import { call, callAsync, coreError, stageBytes, ready, isReady } from './bridge.js';
+import { call, ready, isReady, wasmBytes } from './bridge.js';
+import { upload } from './upload.js';
 import { emit } from './events.js';
 import { afterChange } from './scheduler.js';
-import { showError } from './errors.js';
+import { showError, refusal } from './errors.js';
+import { schema } from './schema.js';
 import { w } from './i18n.js';
 import { toJSON, isPlainObject } from './values.js';
 
@@ -25,10 +27,27 @@ export function setState(patch) {
       throw Object.assign(new Error(`${name} is ${typeof v}: give it a value (a number, string or boolean), or leave it out`), { field: name });
     }
   }
+  refuseLong(patch);
   const out = call('setState', toJSON(patch));
   emit('patch', patch);
   afterChange();
   return out.state;
+}
+
+// refuseLong refuses, before the core sees it, a name or a string value
+// longer than any field takes (the schema's maxString): the core would
+// refuse it too, but only after copying it into Go's memory, which never
+// shrinks (a 50-million-character string cost 407 MiB and 6 s).
+function refuseLong(patch) {
+  if (!schema()) return; // not started: call() refuses
+  const max = schema().maxString;
+  const clip = (str) => JSON.stringify(str.slice(0, max) + '…');
+  for (const [key, v] of Object.entries(patch)) {
+    if (key.length > max) {
+      throw refusal({ field: key.slice(0, max), code: 'unknown', got: clip(key), options: schema().fields.map((f) => f.name) });
+    }
+    if (typeof v === 'string' && v.length > max) throw refusal({ field: key, code: 'length', max, got: clip(v) });
+  }
 }
 
 // tryPatch is setState for the page's own controls: a refusal is shown
@@ -44,23 +63,11 @@ export function tryPatch(patch) {
   }
 }
 
-async function bytesOf(data) {
-  if (data instanceof Blob || (data && typeof data.arrayBuffer === 'function' && typeof data.size === 'number')) {
-    return new Uint8Array(await data.arrayBuffer());
-  }
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new Error('loadImage takes a Blob, File, ArrayBuffer or Uint8Array');
-}
-
-// loadImage decodes a picture in Go and makes it x₀; it resolves with its
-// {width, height}.
+// loadImage makes a picture x₀ (web/upload.js: a large one is decoded off
+// the main thread); it resolves with the file's {width, height}.
 export async function loadImage(data) {
   if (!isReady()) throw new Error(w('notReady'));
-  const bytes = stageBytes(await bytesOf(data));
-  const size = await new Promise((resolve, reject) => {
-    callAsync('loadImage', bytes, (json) => resolve(JSON.parse(json)), (e) => reject(e instanceof Error ? e : coreError(JSON.parse(e))));
-  });
+  const size = await upload(data);
   afterChange();
   return size;
 }
@@ -80,7 +87,7 @@ export function publish(extra) {
     schedule: () => call('schedule'),
     stats: () => call('stats'),
     reverseStep: () => call('reverseStep'),
-    perf: () => call('perf'),
+    perf: () => ({ ...call('perf'), wasmBytes: wasmBytes() }),
     schema: () => call('schema'),
     loadImage,
     shareURL,

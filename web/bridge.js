@@ -60,6 +60,17 @@ export function callAsync(name, ...args) {
   if (isPlainObject(out) && typeof out.error === 'string') reject(coreError(out));
 }
 
+// wasmBytes is the size of the core's WebAssembly memory in bytes (Go's
+// heap and everything it ever held: it grows and never shrinks), or null.
+export function wasmBytes() {
+  try {
+    const mem = $('stage').contentWindow.dissolveStage.memory;
+    return mem ? mem.buffer.byteLength : null;
+  } catch (e) {
+    return null;
+  }
+}
+
 // stageBytes copies bytes into a Uint8Array of the stage's own realm
 // (Go checks instanceof Uint8Array there).
 export function stageBytes(bytes) {

@@ -70,3 +70,12 @@ export function showError(e, prefix, inPath) {
   while (box.children.length > MAX_SHOWN) box.lastChild.remove();
   setTimeout(() => p.remove(), 12000);
 }
+
+// refusal is a FieldError made on the page (a value refused before it
+// reaches the core): an Error with Go's English message for its code and
+// the same structured fields as the core's refusals.
+export function refusal(e) {
+  const s = schema();
+  const err = new Error(fill(s.messages.en[e.code], params(e, 'en', s.words.en)));
+  return Object.assign(err, e);
+}

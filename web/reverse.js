@@ -98,12 +98,24 @@ async function loadUpload(p, s, key) {
 // scheduleArgs are the state's schedule, as the workers' requests name it.
 const scheduleArgs = (s) => ({ schedule: s.schedule, T: s.T, betaStart: s.betaStart, betaEnd: s.betaEnd, zeroTerminalSNR: s.zeroTerminalSNR });
 
+// RUN_BYTES bounds a run's frames in the core (x_t and x̂_0, float32, at
+// the data set's size): Go's memory never shrinks (docs/architecture.md,
+// "Memory"). A longer run keeps every k-th frame (the workers' every).
+const RUN_BYTES = 64 << 20;
+const PICTURE_NUMBERS = { digits: 28 * 28, photos: 48 * 48 * 3, uploads: 48 * 48 * 3 };
+
+// every is the thinning that keeps s's run within RUN_BYTES.
+function every(s) {
+  const visited = (s.sampler === 'ddpm' ? s.T : s.steps) + 1;
+  return Math.max(1, Math.ceil((2 * 4 * PICTURE_NUMBERS[s.dataset] * visited) / RUN_BYTES));
+}
+
 // args turns the state into the workers' sample request.
 function args(s) {
   return {
     ...scheduleArgs(s),
     sampler: s.sampler, variance: s.variance, eta: s.eta, steps: s.steps, spacing: 'trailing',
-    denoiser: s.denoiser, dataset: DATA[s.dataset].name, datasetSize: s.datasetSize, seed: s.seed, every: 1,
+    denoiser: s.denoiser, dataset: DATA[s.dataset].name, datasetSize: s.datasetSize, seed: s.seed, every: every(s),
   };
 }
 

@@ -150,6 +150,8 @@
     let result;
     try {
       result = await instantiate(go);
+      // Go's linear memory, for ddpm.perf().wasmBytes (it never shrinks).
+      window.dissolveStage.memory = result.instance.exports.mem;
       // Marks for the browser's performance panel: where start-up time goes.
       performance.mark('instantiated');
       window.dissolveBuiltinFiles = await pictures;

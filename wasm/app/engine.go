@@ -95,11 +95,25 @@ func (e *Engine) SetUpload(img image.Image) {
 	e.reloadPicture = true
 }
 
-// markovCacheBytes is the memory the Markov mode may keep in computed nodes
-// of its trajectory: 21 frames at 512², room to work ahead. At 1024² (12 MB
-// a frame) it holds less than a path, so the trajectory keeps just the path
-// to the step shown (11 frames for T = 1000).
+// markovCacheBytes is the memory each Markov chain may keep in computed
+// nodes of its trajectory: 21 frames at 512², room to work ahead. At 1024²
+// (12 MB a frame) it holds 5 frames, less than a path (11 for T = 1000,
+// 15 for T = 10000: 138 and 189 MB), so the trajectory keeps the upper
+// nodes of the path and recomputes the lower ones (more bridge passes a
+// frame, the same bits). Two chains (compare = schedules in the Markov
+// mode) hold at most twice this: the page's memory ceiling (MemoryCeiling)
+// counts on it.
 const markovCacheBytes = 64 << 20
+
+// MemoryCeiling is the most WebAssembly memory the page may take, at every
+// size and mode (README, "Memory"; docs/performance.md has the figures;
+// TestMemoryCeiling checks it). MemoryLimit is Go's soft limit below it
+// (runtime/debug.SetMemoryLimit, set by the page): the garbage collector
+// works harder near it rather than grow the heap to twice what is live.
+const (
+	MemoryCeiling = 384 << 20
+	MemoryLimit   = 320 << 20
+)
 
 // Prefetch works ahead in the Markov mode: it computes one node of the
 // chain that showing the steps ahead (see Ahead) will need, and reports

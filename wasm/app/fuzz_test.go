@@ -142,6 +142,42 @@ func FuzzDecodeUpload(f *testing.F) {
 	})
 }
 
+// FuzzUploadHeader: the page's first look at an upload (a prefix of the
+// file, web/upload.js) never panics, refuses with a FieldError or asks for
+// more, accepts only what the limits allow, and on the whole file agrees
+// with DecodeUpload's own check.
+func FuzzUploadHeader(f *testing.F) {
+	for _, s := range uploadSeeds(f) {
+		f.Add(s, uint16(len(s)/2))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
+		head := data[:min(int(cut), len(data))]
+		cfg, format, err := app.UploadHeader(head, len(data))
+		if err != nil {
+			if err != app.ErrShortHeader && app.AsFieldError(err) == nil {
+				t.Fatalf("an unstructured error %v", err)
+			}
+			if err == app.ErrShortHeader && len(head) == len(data) {
+				t.Fatal("asked for more bytes than the file has")
+			}
+			return
+		}
+		if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > app.MaxUploadSide || cfg.Height > app.MaxUploadSide ||
+			float64(cfg.Width)*float64(cfg.Height) > app.MaxUploadPixels {
+			t.Fatalf("accepted a %d×%d picture", cfg.Width, cfg.Height)
+		}
+		p := app.PlanUpload(cfg, format, len(data))
+		if p.Browser && (p.RWidth < 1 || p.RHeight < 1 || max(p.RWidth, p.RHeight) > app.MaxKeptSide) {
+			t.Fatalf("plan %+v", p)
+		}
+		if len(head) == len(data) {
+			if _, err := app.DecodeUpload(data); err != nil && app.AsFieldError(err).Code != app.CodeFileCorrupt {
+				t.Fatalf("the header was accepted, DecodeUpload refused it with %v", err)
+			}
+		}
+	})
+}
+
 func FuzzParseGIFOptions(f *testing.F) {
 	for _, o := range []string{`{}`, `{"frames": 60, "fps": 20}`, `{"colors": 100}`, `{"spacing": "t", "label": true}`, `null`, `{"size": 1e9}`, `{"dither": null}`} {
 		f.Add([]byte(o))

@@ -172,31 +172,127 @@ const (
 var UploadFormats = []string{"PNG", "JPEG", "GIF", "WebP"}
 
 // DecodeUpload decodes a visitor's picture, refusing oversized, corrupt
-// and non-image data with an error that says which limit was hit.
+// and non-image data with an error that says which limit was hit. The page
+// calls it only for pictures that UploadPlan leaves to the core; larger
+// ones are decoded and reduced off the main thread (LoadPixels).
 func DecodeUpload(data []byte) (image.Image, error) {
-	if len(data) == 0 {
-		return nil, &FieldError{Field: "picture", Code: CodeFileEmpty}
-	}
-	if len(data) > MaxUploadBytes {
-		return nil, FileSizeError(len(data))
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	_, format, err := UploadHeader(data, len(data))
 	if err != nil {
-		if f := sniff(data); f != "" {
-			return nil, corruptError(f, err)
-		}
-		return nil, &FieldError{Field: "picture", Code: CodeFileFormat, Options: UploadFormats, Got: err.Error()}
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxUploadSide || cfg.Height > MaxUploadSide ||
-		float64(cfg.Width)*float64(cfg.Height) > MaxUploadPixels {
-		return nil, &FieldError{Field: "picture", Code: CodeFilePixels, Got: fmt.Sprintf("%d×%d", cfg.Width, cfg.Height),
-			Args: map[string]string{"side": fmt.Sprint(MaxUploadSide), "megapixels": fmt.Sprint(int(MaxUploadPixels / 1e6))}}
+		return nil, err
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, corruptError(format, err)
 	}
 	return img, nil
+}
+
+// ErrShortHeader says that the first bytes given to UploadHeader end
+// before the picture's header does: give it more of the file.
+var ErrShortHeader = errors.New("picture: the header goes on past the bytes given")
+
+// UploadHeader checks a file of n bytes whose first bytes are head (all
+// of it, or a prefix) against the upload limits from its header alone:
+// image.DecodeConfig reads the format and size without decoding a pixel,
+// so a decompression bomb costs nothing. It returns ErrShortHeader when
+// head is a proper prefix that ends inside a recognised format's header.
+func UploadHeader(head []byte, n int) (image.Config, string, error) {
+	if n <= 0 {
+		return image.Config{}, "", &FieldError{Field: "picture", Code: CodeFileEmpty}
+	}
+	if n > MaxUploadBytes {
+		return image.Config{}, "", FileSizeError(n)
+	}
+	head = head[:min(len(head), n)]
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(head))
+	if err != nil {
+		f := sniff(head)
+		if f != "" && len(head) < n {
+			return image.Config{}, "", ErrShortHeader
+		}
+		if f != "" {
+			return image.Config{}, "", corruptError(f, err)
+		}
+		return image.Config{}, "", &FieldError{Field: "picture", Code: CodeFileFormat, Options: UploadFormats, Got: err.Error()}
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxUploadSide || cfg.Height > MaxUploadSide ||
+		float64(cfg.Width)*float64(cfg.Height) > MaxUploadPixels {
+		return image.Config{}, "", &FieldError{Field: "picture", Code: CodeFilePixels, Got: fmt.Sprintf("%d×%d", cfg.Width, cfg.Height),
+			Args: map[string]string{"side": fmt.Sprint(MaxUploadSide), "megapixels": fmt.Sprint(int(MaxUploadPixels / 1e6))}}
+	}
+	return cfg, format, nil
+}
+
+// Uploads the core (Go, on the page's main thread) decodes itself: a side
+// of at most MaxKeptSide pixels and a file of at most MaxCoreUploadBytes.
+// Go's WebAssembly memory never shrinks, so everything a decode allocates
+// stays the page's for good: at these limits a decode costs at most
+// 8 MiB of file + 8 MiB of 16-bit pixels + 4 MiB of RGBA.
+const (
+	// MaxKeptSide is the longest side of the picture the library keeps:
+	// the largest processing size (MaxSize); exports are smaller.
+	MaxKeptSide        = MaxSize
+	MaxCoreUploadBytes = 8 << 20
+)
+
+// UploadPlan says how the page loads a picture of w×h pixels in a file of
+// n bytes: by the core's decoder (DecodeUpload), or, when it is larger,
+// by the browser's decoder in a Web Worker, reduced there to rw×rh —
+// the longer side MaxKeptSide, the aspect ratio rounded as FromImage
+// does — and handed to the core as RGBA (LoadPixels).
+type UploadPlan struct {
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Format  string `json:"format"`
+	Browser bool   `json:"browser"`          // decode in a Web Worker, not in the core
+	RWidth  int    `json:"rwidth,omitempty"` // the size to reduce to (Browser only)
+	RHeight int    `json:"rheight,omitempty"`
+}
+
+// PlanUpload is UploadPlan for a picture whose header UploadHeader read.
+func PlanUpload(cfg image.Config, format string, n int) UploadPlan {
+	p := UploadPlan{Width: cfg.Width, Height: cfg.Height, Format: format}
+	if max(cfg.Width, cfg.Height) <= MaxKeptSide && n <= MaxCoreUploadBytes {
+		return p
+	}
+	p.Browser = true
+	p.RWidth, p.RHeight = KeptSize(cfg.Width, cfg.Height)
+	return p
+}
+
+// KeptSize is the size a w×h picture is kept at: itself if its longer
+// side is at most MaxKeptSide, else reduced to that side, the shorter
+// side round(short·MaxKeptSide/long), at least 1 (as diffusion.FromImage).
+func KeptSize(w, h int) (int, int) {
+	if max(w, h) <= MaxKeptSide {
+		return w, h
+	}
+	if w >= h {
+		return MaxKeptSide, max(1, (h*MaxKeptSide+w/2)/w)
+	}
+	return max(1, (w*MaxKeptSide+h/2)/h), MaxKeptSide
+}
+
+// LoadPixels makes the picture the browser decoded and reduced (see
+// UploadPlan): w×h pixels of straight (not premultiplied) RGBA, as
+// canvas getImageData gives them. The size must be one KeptSize can give.
+func LoadPixels(w, h int, rgba []byte) (image.Image, error) {
+	if w < 1 || h < 1 || w > MaxKeptSide || h > MaxKeptSide {
+		return nil, &FieldError{Field: "picture", Code: CodeFilePixels, Got: fmt.Sprintf("%d×%d", w, h),
+			Args: map[string]string{"side": fmt.Sprint(MaxKeptSide), "megapixels": fmt.Sprint(MaxKeptSide * MaxKeptSide / 1e6)}}
+	}
+	if len(rgba) != 4*w*h {
+		return nil, corruptError("rgba", fmt.Errorf("%d bytes for %d×%d pixels, want %d", len(rgba), w, h, 4*w*h))
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	copy(img.Pix, rgba)
+	return img, nil
+}
+
+// UploadCorrupt is the refusal of a picture whose header was good but
+// whose pixels the browser could not decode.
+func UploadCorrupt(format, detail string) error {
+	return corruptError(format, errors.New(detail))
 }
 
 // sniff names the format whose signature data starts with, or "".

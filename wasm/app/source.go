@@ -137,9 +137,10 @@ type paneInputs struct {
 	secondCfg diffusion.Config // the schedule of Second sources
 	x0        *diffusion.Planar
 	seed      uint32
-	// chainBytes, when > 0, is the memory the chain of the state's schedule
-	// may keep in computed nodes (diffusion.Trajectory.SetCacheFrames):
-	// room for Engine.Prefetch to work ahead.
+	// chainBytes, when > 0, is the memory each chain may keep in computed
+	// nodes (diffusion.Trajectory.SetCacheBytes): room for Engine.Prefetch
+	// to work ahead, and a cap even below a whole path (the page's memory
+	// ceiling, README "Memory").
 	chainBytes int
 
 	// A thumbnail's ε is the parent's at the picture's indices pick.
@@ -231,8 +232,15 @@ func (in *paneInputs) trajectory(second bool) *diffusion.Trajectory {
 	s := in.schedule(second)
 	return m.Get(chainKey{s, in.x0, in.seed}, func(*diffusion.Trajectory) *diffusion.Trajectory {
 		tr := diffusion.NewTrajectory(s, in.x0.Pix, uint64(in.seed))
-		if !second && in.chainBytes > 0 {
-			tr.SetCacheFrames(in.chainBytes / (4 * max(1, len(in.x0.Pix))))
+		if in.chainBytes > 0 {
+			// The byte budget, below a whole path if need be (the page's
+			// memory ceiling); the second chain is never prefetched, so it
+			// needs no more than a path.
+			budget := in.chainBytes
+			if second {
+				budget = min(budget, tr.PathFrames()*4*len(in.x0.Pix))
+			}
+			tr.SetCacheBytes(budget)
 		}
 		return tr
 	})
