@@ -22,7 +22,9 @@ ADDR ?= 127.0.0.1:8080
 WASM_TEST_PKGS ?= ./diffusion/... ./reverse/... ./wasm/app/... ./dataset/... ./wasm/worker/compute/...
 # Build tags of the browser-driven tests (web/e2e).
 BROWSER_TAGS := browser
-E2E_TIMEOUT ?= 20m
+E2E_TIMEOUT ?= 30m
+# Browser tests that run side by side (web/e2e sideBySide).
+E2E_PARALLEL ?= 2
 # The long browser runs of make soak (web/e2e/monkey_test.go, soak_test.go).
 MONKEY_DURATION ?= 5m
 SOAK_DURATION ?= 10m
@@ -81,7 +83,7 @@ install-chromium:
 # Browser tests never skip: without Chromium install-chromium has failed
 # already, and the harness fails rather than skips when it cannot start one.
 e2e: build
-	CHROMIUM="$$(bash scripts/install-chromium.sh)" $(GO) test -tags $(BROWSER_TAGS) -count=1 -timeout $(E2E_TIMEOUT) ./web/e2e/...
+	CHROMIUM="$$(bash scripts/install-chromium.sh)" $(GO) test -tags $(BROWSER_TAGS) -count=1 -parallel $(E2E_PARALLEL) -timeout $(E2E_TIMEOUT) ./web/e2e/...
 
 bench: build
 	GO=$(GO) bash scripts/bench.sh
@@ -95,7 +97,7 @@ soak: fuzz soak-browser
 # SOAK_WARMUP, SOAK_SAMPLE and SOAK_STEP are read from the environment too.
 # -v: both print their figures (the event count, the memory series).
 soak-browser: build install-chromium
-	CHROMIUM="$$(bash scripts/install-chromium.sh)" MONKEY_DURATION=$(MONKEY_DURATION) SOAK_DURATION=$(SOAK_DURATION) \
+	E2E_SERIAL=1 CHROMIUM="$$(bash scripts/install-chromium.sh)" MONKEY_DURATION=$(MONKEY_DURATION) SOAK_DURATION=$(SOAK_DURATION) \
 	$(GO) test -tags $(BROWSER_TAGS),soak -count=1 -v -timeout $(SOAK_TIMEOUT) -run '^(TestMonkey|TestSoak)$$' ./web/e2e/
 
 fuzz: mnist

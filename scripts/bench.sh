@@ -104,7 +104,7 @@ numpy_stage "NumPy reverse reference" "$out/numpy-reverse.txt" "$NUMPY_REVERSE"
 
 chromium=$(bash scripts/install-chromium.sh)
 stage "browser figures" "$out/browser.txt" \
-	env CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBench(Browser|Export|Instruments|Worker|Reverse|MarkovWorkers)$' \
+	env E2E_SERIAL=1 CHROMIUM="$chromium" "$GO" test -tags browser,browserbench -run '^TestBench(Browser|Export|Instruments|Worker|Reverse|MarkovWorkers)$' \
 	-count 1 -v -timeout 15m ./web/e2e/
 
 "$GO" run ./scripts/benchtable -native "$out/native.txt" -wasm "$out/wasm.txt" \

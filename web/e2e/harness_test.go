@@ -143,6 +143,7 @@ func newBrowser(t testing.TB) context.Context {
 // testTimeout (the long runs: TestMonkey's, TestSoak).
 func newBrowserFor(t testing.TB, d time.Duration) context.Context {
 	t.Helper()
+	sideBySide(t)
 	exe := chromiumPath(t)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -195,6 +196,26 @@ func newBrowserFor(t testing.TB, d time.Duration) context.Context {
 	}
 	return context.WithValue(ctx, recorderKey{}, rec)
 }
+
+// sideBySide lets a top-level browser test run beside others (at most
+// go test's -parallel at once; make e2e sets E2E_PARALLEL): a browser test
+// spends most of its time waiting for frames, timers and the page, so two
+// at once keep a 2-core machine busy where one leaves it two-thirds idle.
+// It is called as a test starts its browser, so every test's deadline
+// counts from when it really runs. Subtests run in their parent's turn,
+// and E2E_SERIAL=1 runs every test alone (for timing a test, say).
+func sideBySide(t testing.TB) {
+	tt, ok := t.(*testing.T)
+	if !ok || strings.Contains(tt.Name(), "/") || os.Getenv("E2E_SERIAL") == "1" {
+		return
+	}
+	if _, twice := sideBySideTests.LoadOrStore(tt, true); twice {
+		return // a test's second browser
+	}
+	tt.Parallel()
+}
+
+var sideBySideTests sync.Map
 
 // navigate loads url in the tab and waits for its load event.
 func navigate(t testing.TB, ctx context.Context, url string) {

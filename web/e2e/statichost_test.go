@@ -39,7 +39,7 @@ func TestPlainStaticHost(t *testing.T) {
 			resp.Body.Close()
 			break
 		}
-		if i > 100 {
+		if i > 600 { // 30 s: a loaded machine starts Python slowly
 			t.Fatalf("python3 -m http.server did not start: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
