@@ -7,7 +7,12 @@
 // before, online only.
 import { on } from './events.js';
 
+// window.dissolveOffline = false, set before the page's scripts run,
+// keeps the page online only (a host that wants no copy kept; the browser
+// tests other than the offline ones, which would each download the page's
+// 25 MB of files into the cache).
 on('ready', () => {
+  if (globalThis.dissolveOffline === false) return;
   if (!('serviceWorker' in navigator) || self.origin === 'null') return;
   navigator.serviceWorker.register(new URL('../sw.js', import.meta.url)).catch(() => { /* online only */ });
 });

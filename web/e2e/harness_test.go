@@ -43,6 +43,7 @@ import (
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -194,7 +195,21 @@ func newBrowserFor(t testing.TB, d time.Duration) context.Context {
 		out, _ := os.ReadFile(logPath)
 		t.Fatalf("starting %s: %v\nChromium's output (%s):\n%s", exe, err, logPath, tail(string(out), 4000))
 	}
+	// No service worker (web/offline.js) unless the test asks for one
+	// (withServiceWorker): each would copy the page's files into its cache.
+	if !serviceWorkerTests[t.Name()] {
+		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: "window.dissolveOffline = false;"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return context.WithValue(ctx, recorderKey{}, rec)
+}
+
+// serviceWorkerTests are the tests whose pages register the service
+// worker (web/offline.js); the others' pages run online only.
+var serviceWorkerTests = map[string]bool{
+	"TestOfflineAfterFirstVisit": true,
+	"TestOfflineNewDeployment":   true,
 }
 
 // sideBySide lets a top-level browser test run beside others (at most

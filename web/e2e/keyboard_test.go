@@ -43,15 +43,19 @@ func focused(t *testing.T, ctx context.Context) string {
 func scrollY(t *testing.T, ctx context.Context) float64 {
 	t.Helper()
 	var y float64
-	// Settled: the same position 150 ms apart (for at most 5 s).
+	// A scroll a key started may begin a moment later on a loaded
+	// machine: wait up to 1 s for the page to move at all, then until it
+	// settles (the same position 150 ms apart, for at most 5 s).
 	evalJSON(t, ctx, `new Promise((resolve) => {
-		const end = performance.now() + 5000;
+		const y0 = scrollY, start = performance.now();
+		const end = start + 6000;
 		let last = -1;
 		const check = () => {
+			if (scrollY === y0 && performance.now() - start < 1000) { setTimeout(check, 50); return; }
 			if (scrollY === last || performance.now() > end) resolve(scrollY);
 			else { last = scrollY; setTimeout(check, 150); }
 		};
-		setTimeout(check, 150);
+		setTimeout(check, 50);
 	})`, &y)
 	return y
 }
