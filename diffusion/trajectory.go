@@ -289,9 +289,12 @@ func (tr *Trajectory) noiseAt(t int, w []uint32, a float32) (n []float32, wrote 
 // cannot hold what the walk reads, it walks the whole path instead
 // (noiseRootFirst), which needs only m's two ends at a time.
 func (tr *Trajectory) noiseShort(t int, w []uint32, a float32) (n []float32, wrote bool) {
-	var buf [32]int
-	need := buf[:0]
-	stack := append(buf[16:16], t)
+	// need and stack on separate arrays: a path is at most 14 nodes deep
+	// (T ≤ 10000), but one shared array would let a longer need overwrite
+	// the stack.
+	var needBuf, stackBuf [32]int
+	need := needBuf[:0]
+	stack := append(stackBuf[:0], t)
 	for len(stack) > 0 {
 		m := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
