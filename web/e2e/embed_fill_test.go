@@ -42,6 +42,19 @@ func openExampleHost(t *testing.T, width, height int64, dpr float64, mobile bool
 	return ctx, base
 }
 
+// pictureArea is the picture's part of the demo's frame (the example
+// post's #demo), in CSS pixels: all of it above the controls.
+func pictureArea(t *testing.T, ctx context.Context) (r struct{ X, Y, W, H float64 }) {
+	t.Helper()
+	evalJSON(t, ctx, `(() => {
+		const f = document.getElementById('demo');
+		const fr = f.getBoundingClientRect();
+		const top = f.contentDocument.querySelector('.transport').getBoundingClientRect().top;
+		return {X: fr.x, Y: fr.y, W: fr.width, H: top};
+	})()`, &r)
+	return r
+}
+
 // edgeBands samples the pixels along the four edges of the rectangle
 // (x, y, w, h) in CSS pixels of img (a screenshot at device pixel ratio
 // dpr), 3 px inside and every 4 px, and counts those that are background:
@@ -114,16 +127,9 @@ func TestEmbedFillsFrame(t *testing.T) {
 	}{{"column-700", 700, 900, 1, false, "embed-700.png"}, {"phone-390", 390, 844, 2, true, "embed-phone.png"}} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, base := openExampleHost(t, c.width, c.height, c.dpr, c.mobile)
-			var r struct{ X, Y, W, H, Frame float64 }
-			// The picture's part of the frame: all of it above the controls.
-			evalJSON(t, ctx, `(() => {
-				const f = document.getElementById('demo');
-				const fr = f.getBoundingClientRect();
-				const top = f.contentDocument.querySelector('.transport').getBoundingClientRect().top;
-				return {X: fr.x, Y: fr.y, W: fr.width, H: top, Frame: fr.width};
-			})()`, &r)
+			r := pictureArea(t, ctx)
 			buf, img := viewportShot(t, ctx)
-			t.Logf("%s: the demo is %.0f px wide, the picture's part %.0f×%.0f", c.name, r.Frame, r.W, r.H)
+			t.Logf("%s: the demo is %.0f px wide, the picture's part %.0f×%.0f", c.name, r.W, r.W, r.H)
 			if bad, samples := edgeBands(img, r.X, r.Y, r.W, r.H, c.dpr); bad > samples/50 {
 				t.Errorf("%s: %d of %d pixels along the picture's edges are background (bands or bars)", c.name, bad, samples)
 			}
@@ -185,13 +191,7 @@ func TestEmbedPanesFillFrame(t *testing.T) {
 					t.Errorf("%s: the embed code's class is %q, want %q", cmp.compare, class, cmp.class)
 				}
 				evalJSON(t, ctx, fmt.Sprintf(`new Promise((res) => { const f = document.getElementById('demo'); f.className = %q; f.scrollIntoView({block: 'center'}); setTimeout(res, 900); })`, class), nil)
-				var r struct{ X, Y, W, H float64 }
-				evalJSON(t, ctx, `(() => {
-					const f = document.getElementById('demo');
-					const fr = f.getBoundingClientRect();
-					const top = f.contentDocument.querySelector('.transport').getBoundingClientRect().top;
-					return {X: fr.x, Y: fr.y, W: fr.width, H: top};
-				})()`, &r)
+				r := pictureArea(t, ctx)
 				buf, img := viewportShot(t, ctx)
 				name := "embed-panes-" + c.name + "-" + cmp.compare
 				if err := os.WriteFile(filepath.Join(outDir, name+".png"), buf, 0o644); err != nil {
