@@ -113,6 +113,8 @@ export function connect() {
     drop(files) { tell('drop', files); },
     stageFocus() { tell('focus'); },
   };
+  // The stage starts Go once the page is here (web/stage.js).
+  window.dispatchEvent(new Event('dissolve:host'));
   try {
     const sw = $('stage').contentWindow;
     const stage = sw && sw.dissolveStage;

@@ -144,6 +144,27 @@
     return Object.fromEntries(entries.filter(Boolean));
   }
 
+  // The page's modules and Go share one main thread (the stage is a
+  // same-origin iframe), and Go's start (package inits, Ebiten's shader
+  // compiler, the first frame) runs as one long task. Started first, it
+  // kept the page's modules waiting behind it: the first frame was on the
+  // canvas well before the page could show it and resolve ready (1.9 s on
+  // a cold load). So Go starts once the page is connected (web/bridge.js
+  // connect fires 'dissolve:host' on its window), or after HOST_WAIT_MS
+  // in any case; a stage without a page of ours starts at once.
+  const HOST_WAIT_MS = 3000;
+  function pageConnected() {
+    let page = null;
+    try {
+      if (window.parent !== window && !window.parent.dissolveHost) page = window.parent;
+    } catch (e) { /* another origin: no page of ours */ }
+    if (!page) return Promise.resolve();
+    return new Promise((resolve) => {
+      page.addEventListener('dissolve:host', () => resolve(), { once: true });
+      setTimeout(resolve, HOST_WAIT_MS);
+    });
+  }
+
   async function main() {
     const go = new Go();
     const pictures = fetchPictures();
@@ -156,6 +177,8 @@
       performance.mark('instantiated');
       window.dissolveBuiltinFiles = await pictures;
       performance.mark('pictures');
+      await pageConnected();
+      performance.mark('page-connected');
     } catch (e) {
       stopped(`The simulation could not start: ${e.message || e}`);
       return;

@@ -134,6 +134,7 @@ type browserFrames struct {
 type browserFigures struct {
 	agent   string
 	ready   map[string]float64 // load ("cold", "warm", "embed") → ms
+	startup []string           // "load=… name=ms …": where each load's start-up went
 	frames  map[key]browserFrames
 	exports []string // one sentence per "BENCH browser export" line
 	inst    []string // one sentence per "BENCH browser instruments" line
@@ -255,6 +256,8 @@ func parseBrowser(r io.Reader) browserFigures {
 		case "instruments":
 			kv := keyValues(fields)
 			b.inst = append(b.inst, fmt.Sprintf("%s² %s: %s / %s / %s ms", kv["size"], kv["mode"], kv["js_p50_ms"], kv["js_p95_ms"], kv["js_max_ms"]))
+		case "startup":
+			b.startup = append(b.startup, fields)
 		case "worker":
 			b.worker = append(b.worker, fields)
 		case "reverse":
@@ -366,6 +369,12 @@ func (r *report) write(w io.Writer) {
 	}
 	if len(ready) > 0 {
 		fmt.Fprintf(w, "first frame (navigation → window.ddpm.ready): %s (budget 1 s on localhost)\n", strings.Join(ready, ", "))
+	}
+	if len(r.browser.startup) > 0 {
+		fmt.Fprintln(w, "where start-up goes, ms since navigation (the wasm fetched; web/stage.js and wasm/main.go's marks; ready):")
+		for _, line := range r.browser.startup {
+			fmt.Fprintln(w, "  "+line)
+		}
 	}
 	for _, e := range r.browser.exports {
 		fmt.Fprintln(w, e)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,6 +63,7 @@ func TestParseBrowser(t *testing.T) {
 BENCH browser browser "HeadlessChrome/156.0.0.0"
 BENCH browser ready load=cold ms=812.5
 BENCH browser ready load=warm ms=301.0
+BENCH browser startup load=cold wasm_fetched=400 instantiated=600 first_frame=790 ready=812
 BENCH browser frames size=512 mode=markov fps=59.9 frame_p50_ms=16.70 frame_p95_ms=17.20 kernel_p50_ms=6.30 kernel_p95_ms=9.60 frames=180 playing=true
     bench_browser_test.go:94: screenshot: web/e2e/out/bench-last.png
 --- PASS: TestBenchBrowser (33.26s)
@@ -72,6 +74,9 @@ BENCH browser frames size=512 mode=markov fps=59.9 frame_p50_ms=16.70 frame_p95_
 	}
 	if b.ready["cold"] != 812.5 || b.ready["warm"] != 301 {
 		t.Errorf("ready = %v", b.ready)
+	}
+	if want := []string{"load=cold wasm_fetched=400 instantiated=600 first_frame=790 ready=812"}; !slices.Equal(b.startup, want) {
+		t.Errorf("startup = %q, want %q", b.startup, want)
 	}
 	want := browserFrames{fps: 59.9, frameP50: 16.7, frameP95: 17.2, kernelP50: 6.3, kernelP95: 9.6, frames: 180}
 	if got := b.frames[key{"MarkovStep", "512"}]; got != want {

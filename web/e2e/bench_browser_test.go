@@ -39,6 +39,7 @@ func TestBenchBrowser(t *testing.T) {
 	// Then a reload: revalidated cache (no-cache), as a returning visitor.
 	for _, load := range []string{"cold", "warm"} {
 		emit(t, "ready load=%s ms=%.1f", load, loadReady(t, ctx, base+"/index.html"))
+		emit(t, "startup load=%s %s", load, startupMarks(t, ctx))
 	}
 
 	// Each setting runs settle+window; perf() covers the last few seconds
@@ -104,6 +105,26 @@ func loadReady(t *testing.T, ctx context.Context, url string) float64 {
 		t.Fatal("window.ddpm was not assigned as a plain property; cannot time ready")
 	}
 	return *at
+}
+
+// startupMarks returns where the page's start-up went, as name=ms pairs
+// since navigation start: the wasm's response, the stage's marks
+// (web/stage.js: instantiated, pictures, page-connected, first-frame; and
+// wasm/main.go's go-main, go-engine, go-rungame) and ready.
+func startupMarks(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	var s string
+	evalJSON(t, ctx, `(() => {
+		const stage = document.getElementById('stage').contentWindow;
+		const off = stage.performance.timeOrigin - performance.timeOrigin;
+		const out = [];
+		const wasm = performance.getEntriesByType('resource').find((r) => /dissolve[^/]*\.wasm/.test(r.name));
+		if (wasm) out.push('wasm_fetched=' + Math.round(wasm.responseEnd));
+		for (const m of stage.performance.getEntriesByType('mark')) out.push(m.name.replace(/-/g, '_') + '=' + Math.round(m.startTime + off));
+		out.push('ready=' + Math.round(window.benchReadyAt));
+		return out.join(' ');
+	})()`, &s)
+	return s
 }
 
 // perfReport is window.ddpm.perf(): the frames of the last few seconds.
