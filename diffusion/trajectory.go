@@ -70,13 +70,14 @@ type Trajectory struct {
 	lo, hi     []int32   // interval ends of node m (hi = -1 for the root)
 	ca, cb, cs []float32 // A, B, S of node m
 
-	cache []cachedNode // computed nodes, at most limit (but never fewer than depth)
-	limit int
-	clock uint64 // counts reads and prefetches, for least-recently-used eviction
-	nodes int    // bridge passes so far
-	path  []int  // nodes on the path to the last t read, root first
-	want  []int  // scratch
-	keep  []int  // scratch: nodes Prefetch must not evict
+	cache  []cachedNode // computed nodes, at most limit (but never fewer than depth)
+	frames *Frames      // where new cache frames come from and Release returns them; nil: make
+	limit  int
+	clock  uint64 // counts reads and prefetches, for least-recently-used eviction
+	nodes  int    // bridge passes so far
+	path   []int  // nodes on the path to the last t read, root first
+	want   []int  // scratch
+	keep   []int  // scratch: nodes Prefetch must not evict
 }
 
 // cachedNode is a computed node: n_m, and when it was last needed.
@@ -94,9 +95,14 @@ func TrajectoryStream(t int) uint64 { return 1<<32 + uint64(t) }
 // NewTrajectory returns the chain started at x0 (planar, copied) with the
 // noise of Noise{seed}.
 func NewTrajectory(s *Schedule, x0 []float32, seed uint64) *Trajectory {
+	return newTrajectory(s, append([]float32(nil), x0...), seed)
+}
+
+// newTrajectory is NewTrajectory with x0 already the trajectory's own.
+func newTrajectory(s *Schedule, x0 []float32, seed uint64) *Trajectory {
 	T := len(s.Beta) - 1
 	tr := &Trajectory{
-		s: s, x0: append([]float32(nil), x0...), noise: Noise{seed}, last: T,
+		s: s, x0: x0, noise: Noise{seed}, last: T,
 		lo: make([]int32, T+1), hi: make([]int32, T+1),
 		ca: make([]float32, T+1), cb: make([]float32, T+1), cs: make([]float32, T+1),
 	}
@@ -174,6 +180,7 @@ func (tr *Trajectory) SetCacheFrames(n int) {
 		}
 		for len(tr.cache) > tr.limit { // limit ≥ depth ≥ the path, or nothing kept: a victim exists
 			i := tr.victim()
+			tr.frames.put(tr.cache[i].n)
 			tr.cache = slices.Delete(tr.cache, i, i+1)
 		}
 	}
@@ -242,7 +249,7 @@ func (tr *Trajectory) compute(m int, w []uint32, a float32) []float32 {
 	}
 	i := len(tr.cache)
 	if i < tr.limit {
-		tr.cache = append(tr.cache, cachedNode{n: make([]float32, len(tr.x0))})
+		tr.cache = append(tr.cache, cachedNode{n: tr.frames.get(len(tr.x0))})
 	} else if i = tr.victim(); i < 0 {
 		return nil
 	}

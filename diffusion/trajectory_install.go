@@ -79,7 +79,7 @@ func (tr *Trajectory) Install(key uint64, t int, n []float32, keep ...int) error
 	}
 	i := len(tr.cache)
 	if i < tr.limit {
-		tr.cache = append(tr.cache, cachedNode{n: make([]float32, len(tr.x0))})
+		tr.cache = append(tr.cache, cachedNode{n: tr.frames.get(len(tr.x0))})
 	} else {
 		tr.keep = append(tr.keep[:0], keep...)
 		if len(tr.path) > 0 {

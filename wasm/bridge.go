@@ -88,7 +88,10 @@ func (b *bridge) install(core js.Value) {
 		return b.game.eng.LiveStats(), nil
 	})
 	b.export(core, "perf", func(args []js.Value) (any, error) {
-		return b.game.perf.report(), nil
+		return struct {
+			PerfReport
+			memoryReport
+		}{b.game.perf.report(), b.game.memory()}, nil
 	})
 	b.export(core, "query", func(args []js.Value) (any, error) {
 		return b.game.eng.State().Query(), nil

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"image/color"
+	"runtime/metrics"
 	"sync"
 	"time"
 
@@ -372,3 +373,25 @@ func (p *perfLog) report() PerfReport {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// memoryReport is the memory side of window.ddpm.perf() (the page adds
+// wasmBytes, the WebAssembly memory's size).
+type memoryReport struct {
+	// HeapLiveBytes is Go's heap that the last collection found live
+	// (runtime/metrics /gc/heap/live:bytes): what the page keeps, as
+	// opposed to the memory it has grown to, which never shrinks.
+	HeapLiveBytes uint64 `json:"heapLiveBytes"`
+	// ChainBytes is what the Markov chains keep in computed nodes
+	// (app.Engine.ChainBytes).
+	ChainBytes int `json:"chainBytes"`
+}
+
+func (g *Game) memory() memoryReport {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	var live uint64
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		live = sample[0].Value.Uint64()
+	}
+	return memoryReport{HeapLiveBytes: live, ChainBytes: g.eng.ChainBytes()}
+}

@@ -25,6 +25,7 @@ func main() {
 	// Go's WebAssembly memory never shrinks: keep the heap's peaks near
 	// what is live (the caches' budgets bound that) rather than twice it.
 	debug.SetMemoryLimit(app.MemoryLimit)
+	debug.SetGCPercent(app.GCPercent)
 	lib := &app.Library{Files: builtinFiles(), Missing: map[string]bool{}}
 	var startErrors []error
 	for _, f := range app.BuiltinFiles() {

@@ -180,3 +180,17 @@ func (e *Engine) ChainComputed() int {
 	}
 	return n
 }
+
+// ChainBytes returns the memory the engine's chains keep in computed nodes,
+// whether a pane shows them or not: the chains the state reads share
+// markovCacheBytes (each keeping at least diffusion.MinCacheFrames), and a
+// chain no pane shows is let go (paneInputs.keepChains).
+func (e *Engine) ChainBytes() int {
+	n := 0
+	for _, m := range []*memo[chainKey, *diffusion.Trajectory]{&e.in.chain, &e.in.secondChain} {
+		if m.ok {
+			n += m.val.CacheBytes()
+		}
+	}
+	return n
+}

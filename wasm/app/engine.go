@@ -41,6 +41,7 @@ type Engine struct {
 func NewEngine(lib *Library, s State) (*Engine, error) {
 	e := &Engine{lib: lib}
 	e.in.chainBytes = markovCacheBytes
+	e.in.frames = &diffusion.Frames{MaxBytes: chainFramesBytes}
 	if err := e.SetState(s); err != nil {
 		return nil, err
 	}
@@ -82,9 +83,10 @@ func (e *Engine) SetState(n State) error {
 	e.state = n
 	e.in.sched, e.in.x0, e.in.seed, e.in.secondCfg = sched, x0, n.Seed, n.SecondConfig()
 	e.reloadPicture = false
-	// The chain's node cache (up to markovCacheBytes) goes with its picture,
-	// seed or schedule.
-	e.in.chain.Keep(e.in.chainKey())
+	// A chain's node cache goes with its picture, seed or schedule, and
+	// with the last pane that shows it; the chains on screen share
+	// markovCacheBytes.
+	e.in.keepChains(n)
 	return nil
 }
 
@@ -95,24 +97,36 @@ func (e *Engine) SetUpload(img image.Image) {
 	e.reloadPicture = true
 }
 
-// markovCacheBytes is the memory each Markov chain may keep in computed
-// nodes of its trajectory: 21 frames at 512², room to work ahead. At 1024²
-// (12 MB a frame) it holds 5 frames, less than a path (11 for T = 1000,
-// 15 for T = 10000: 138 and 189 MB), so the trajectory keeps the upper
-// nodes of the path and recomputes the lower ones (more bridge passes a
-// frame, the same bits). Two chains (compare = schedules in the Markov
-// mode) hold at most twice this: the page's memory ceiling (MemoryCeiling)
-// counts on it.
+// markovCacheBytes is the memory the Markov chains on screen may keep in
+// computed nodes of their trajectories, together: 21 frames at 512², room
+// to work ahead. At 1024² (12 MB a frame) it holds 5 frames, less than a
+// path (11 for T = 1000, 15 for T = 10000: 138 and 189 MB), so the
+// trajectory keeps the upper nodes of the path and recomputes the lower
+// ones (more bridge passes a frame, the same bits). Two chains (compare =
+// schedules in the Markov mode) share it, each keeping at least
+// diffusion.MinCacheFrames; a chain no pane shows any more is let go. The
+// page's memory ceiling (MemoryCeiling) counts on it.
 const markovCacheBytes = 64 << 20
+
+// chainFramesBytes is the block the chains' frames are cut from
+// (diffusion.Frames): their caches (markovCacheBytes) and room for two
+// copies of x_0 at the largest size (1024²: 12 MB each), one per chain.
+const chainFramesBytes = markovCacheBytes + 2*3*MaxSize*MaxSize*4
 
 // MemoryCeiling is the most WebAssembly memory the page may take, at every
 // size and mode (README, "Memory"; docs/performance.md has the figures;
 // TestMemoryCeiling checks it). MemoryLimit is Go's soft limit below it
 // (runtime/debug.SetMemoryLimit, set by the page): the garbage collector
 // works harder near it rather than grow the heap to twice what is live.
+// GCPercent (runtime/debug.SetGCPercent, set by the page) lets garbage
+// reach a quarter of what is live before a collection, not all of it
+// (Go's default, 100): the limit alone does not bind in WebAssembly, where
+// Go counts the pages it has scavenged as given back though the linear
+// memory keeps them.
 const (
 	MemoryCeiling = 384 << 20
 	MemoryLimit   = 320 << 20
+	GCPercent     = 25
 )
 
 // Prefetch works ahead in the Markov mode: it computes one node of the
@@ -165,9 +179,7 @@ func (e *Engine) render(m *memo[frameKey, []byte], src Source) (rgba []byte, fre
 	key := e.in.frameKey(src, e.state.Step)
 	fresh = !m.Has(key)
 	rgba = m.Get(key, func(buf []byte) []byte {
-		if n := 4 * e.in.x0.N(); len(buf) != n {
-			buf = make([]byte, n)
-		}
+		buf = grow(buf, 4*e.in.x0.N())
 		e.in.rgba(src, e.state.Step, buf)
 		return buf
 	})

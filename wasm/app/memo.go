@@ -47,3 +47,15 @@ func (m *memo[K, V]) Peek(key K) (V, bool) {
 	var zero V
 	return zero, false
 }
+
+// grow returns buf resliced to n elements when its capacity allows, else a
+// new slice: a frame's buffers keep the largest size the page has shown,
+// so that going back to it needs no new memory (Go's WebAssembly memory
+// never shrinks, and a smaller picture's buffers would leave holes a
+// larger one cannot use). The old contents stay: callers overwrite them.
+func grow[E any](buf []E, n int) []E {
+	if cap(buf) >= n {
+		return buf[:n]
+	}
+	return make([]E, n)
+}

@@ -6,14 +6,15 @@ import (
 	"dissolve/diffusion"
 )
 
-// The Markov chains keep at most markovCacheBytes each, at every size,
-// however the panes are read: the page's memory ceiling counts on it.
-// Two chains (compare = schedules) at 1024² and T = 10000 hold 2 × 5
-// frames where a whole path would be 2 × 15 (378 MB).
+// The Markov chains on screen keep at most markovCacheBytes together, at
+// every size, however the panes are read (each keeps at least
+// diffusion.MinCacheFrames: at 1024², 2 × 3 frames): the page's memory
+// ceiling counts on it. Two chains (compare = schedules) at 1024² and
+// T = 10000 hold 2 × 3 frames where a whole path would be 2 × 15 (378 MB).
 func TestChainsKeepTheirBudget(t *testing.T) {
 	for _, tc := range []struct {
 		size, T int
-	}{{256, 1000}, {1024, 1000}, {1024, 10000}} {
+	}{{256, 1000}, {512, 1000}, {1024, 1000}, {1024, 10000}} {
 		s := Default()
 		s.Image, s.Size, s.T = "gradient", tc.size, tc.T
 		s.Mode, s.Compare, s.CompareSchedule = Markov, CompareSchedules, "cosine"
@@ -21,6 +22,8 @@ func TestChainsKeepTheirBudget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		frame := 4 * 3 * tc.size * tc.size
+		budget := max(markovCacheBytes, 2*diffusion.MinCacheFrames*frame)
 		for _, step := range []int{1, tc.T, tc.T / 2, 3, tc.T/2 + 7, tc.T / 3} {
 			n := e.State()
 			n.Step = step
@@ -34,10 +37,66 @@ func TestChainsKeepTheirBudget(t *testing.T) {
 				if !m.ok {
 					t.Fatalf("size %d, T %d: a chain was not made", tc.size, tc.T)
 				}
-				if b := m.val.CacheBytes(); b > markovCacheBytes && m.val.CachedFrames() > 3 {
-					t.Errorf("size %d, T %d, t %d: a chain keeps %d MB, over its budget of %d MB", tc.size, tc.T, step, b>>20, markovCacheBytes>>20)
-				}
 			}
+			if b := e.ChainBytes(); b > budget {
+				t.Errorf("size %d, T %d, t %d: the chains keep %d MB, over their budget of %d MB", tc.size, tc.T, step, b>>20, budget>>20)
+			}
+		}
+	}
+}
+
+// A chain no pane shows any more is let go, its frames back in the block
+// for the next chain: the second one when the comparison ends, both when
+// the mode is the closed form or the direction reverse.
+func TestChainsLetGo(t *testing.T) {
+	s := Default()
+	s.Image, s.Size = "gradient", 128
+	s.Mode, s.Compare, s.CompareSchedule = Markov, CompareSchedules, "cosine"
+	e, err := NewEngine(&Library{}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		change func(*State)
+		chains int // chains kept after the change and a frame
+	}{
+		{"compare schedules", func(*State) {}, 2},
+		{"compare modes", func(s *State) { s.Compare = CompareModes }, 1},
+		{"another seed", func(s *State) { s.Seed++ }, 1},
+		{"the closed form alone", func(s *State) { s.Mode, s.Compare = ClosedForm, CompareNone }, 0},
+		{"Markov again", func(s *State) { s.Mode = Markov }, 1},
+		{"reverse", func(s *State) { s.Direction = Reverse }, 0},
+	}
+	for _, st := range steps {
+		n := e.State()
+		st.change(&n)
+		n.Step = 300
+		if err := e.SetState(n); err != nil {
+			t.Fatal(err)
+		}
+		if n.Direction != Reverse {
+			e.Panes()
+		}
+		kept := 0
+		for _, m := range []*memo[chainKey, *diffusion.Trajectory]{&e.in.chain, &e.in.secondChain} {
+			if m.ok {
+				kept++
+			}
+		}
+		if kept != st.chains {
+			t.Errorf("%s: %d chains kept, want %d", st.name, kept, st.chains)
+		}
+		// x_0 and the cache of each chain kept come from the block; a
+		// chain let go gave its frames back.
+		want := 0
+		for _, m := range []*memo[chainKey, *diffusion.Trajectory]{&e.in.chain, &e.in.secondChain} {
+			if m.ok {
+				want += 1 + m.val.CachedFrames()
+			}
+		}
+		if out := e.in.frames.Out(); out != want {
+			t.Errorf("%s: %d frames out of the block, want %d", st.name, out, want)
 		}
 	}
 }

@@ -142,6 +142,10 @@ type paneInputs struct {
 	// to work ahead, and a cap even below a whole path (the page's memory
 	// ceiling, README "Memory").
 	chainBytes int
+	chainsRead int // how many chains the state reads (keepChains): they share chainBytes
+	// frames are the chains' node frames to reuse (nil: none kept): a
+	// chain let go gives its frames to the next one.
+	frames *diffusion.Frames
 
 	// A thumbnail's ε is the parent's at the picture's indices pick.
 	parent *paneInputs
@@ -208,8 +212,8 @@ func (in *paneInputs) schedule(second bool) *diffusion.Schedule {
 // epsilon is ε of the closed form: one fixed draw, Noise{seed} stream 0,
 // per seed and size.
 func (in *paneInputs) epsilon() []float32 {
-	return in.eps.Get(epsKey{len(in.x0.Pix), in.seed}, func([]float32) []float32 {
-		eps := make([]float32, len(in.x0.Pix))
+	return in.eps.Get(epsKey{len(in.x0.Pix), in.seed}, func(old []float32) []float32 {
+		eps := grow(old, len(in.x0.Pix)) // every number is written below
 		if in.parent != nil {
 			pe := in.parent.epsilon()
 			for k, i := range in.pick {
@@ -231,19 +235,78 @@ func (in *paneInputs) trajectory(second bool) *diffusion.Trajectory {
 	}
 	s := in.schedule(second)
 	return m.Get(chainKey{s, in.x0, in.seed}, func(*diffusion.Trajectory) *diffusion.Trajectory {
-		tr := diffusion.NewTrajectory(s, in.x0.Pix, uint64(in.seed))
-		if in.chainBytes > 0 {
-			// The byte budget, below a whole path if need be (the page's
-			// memory ceiling); the second chain is never prefetched, so it
-			// needs no more than a path.
-			budget := in.chainBytes
-			if second {
-				budget = min(budget, tr.PathFrames()*4*len(in.x0.Pix))
-			}
-			tr.SetCacheBytes(budget)
-		}
+		tr := diffusion.NewTrajectoryFrames(s, in.x0.Pix, uint64(in.seed), in.frames)
+		in.budget(tr, second) // below a whole path if need be: the page's memory ceiling
 		return tr
 	})
+}
+
+// chainsShown reports whether s reads the chain of its schedule and the
+// chain of the second one: a pane of s shows it, or x_t of its mode is
+// it (Engine.Xt, the statistics). The reverse direction reads neither.
+func chainsShown(s State) (first, second bool) {
+	if s.Direction == Reverse {
+		return false, false
+	}
+	for _, src := range append(s.Sources(), s.Mode.Source()) {
+		if src.making() == makeChain {
+			if src.Second {
+				second = true
+			} else {
+				first = true
+			}
+		}
+	}
+	return first, second
+}
+
+// keepChains lets go of the chains s does not read (another picture, seed
+// or schedule, or no pane of s shows them) and shares chainBytes between
+// the ones it does: half each when both are read, the second never more
+// than a path (it is never prefetched).
+func (in *paneInputs) keepChains(s State) {
+	first, second := chainsShown(s)
+	in.dropChain(&in.chain, first, in.chainKey())
+	if second {
+		in.dropChain(&in.secondChain, true, chainKey{in.schedule(true), in.x0, in.seed})
+	} else {
+		in.dropChain(&in.secondChain, false, chainKey{})
+	}
+	in.chainsRead = 0
+	if first {
+		in.chainsRead++
+	}
+	if second {
+		in.chainsRead++
+	}
+	for _, m := range []*memo[chainKey, *diffusion.Trajectory]{&in.chain, &in.secondChain} {
+		if m.ok {
+			in.budget(m.val, m == &in.secondChain)
+		}
+	}
+}
+
+// dropChain empties m unless read is true and m holds the chain of key;
+// the chain it lets go gives its frames to in.frames, for the next chain.
+func (in *paneInputs) dropChain(m *memo[chainKey, *diffusion.Trajectory], read bool, key chainKey) {
+	if !m.ok || (read && m.key == key) {
+		return
+	}
+	m.val.Release()
+	*m = memo[chainKey, *diffusion.Trajectory]{}
+}
+
+// budget gives tr its share of chainBytes (see keepChains); none when
+// chainBytes is 0 (a movie's inputs: a whole path).
+func (in *paneInputs) budget(tr *diffusion.Trajectory, second bool) {
+	if in.chainBytes <= 0 {
+		return
+	}
+	b := in.chainBytes / max(1, in.chainsRead)
+	if second {
+		b = min(b, tr.PathFrames()*4*len(in.x0.Pix))
+	}
+	tr.SetCacheBytes(b)
 }
 
 // stats summarises x_0.

@@ -83,11 +83,12 @@ func TestSoak(t *testing.T) {
 		s.Wasm = wasmMemory(t, ctx)
 		s.RSS = rendererRSS(t, browserPID)
 		var perf struct {
-			Frames int     `json:"frames"`
-			FPS    float64 `json:"fps"`
+			Frames   int     `json:"frames"`
+			FPS      float64 `json:"fps"`
+			HeapLive float64 `json:"heapLiveBytes"`
 		}
 		evalJSON(t, ctx, `window.ddpm.perf()`, &perf)
-		s.Frames, s.FPS = perf.Frames, perf.FPS
+		s.Frames, s.FPS, s.GoLive = perf.Frames, perf.FPS, perf.HeapLive
 		samples = append(samples, s)
 		t.Logf("soak: %s", s)
 		if s.Frames == 0 {
@@ -136,9 +137,9 @@ func TestSoak(t *testing.T) {
 
 	// The series, and the growth of each after the warm-up.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%8s %10s %10s %10s %6s %5s  %s\n", "at", "JS heap", "wasm", "RSS", "frames", "fps", "state since the last setState")
+	fmt.Fprintf(&b, "%8s %10s %10s %10s %10s %6s %5s  %s\n", "at", "JS heap", "wasm", "Go live", "RSS", "frames", "fps", "state since the last setState")
 	for _, s := range samples {
-		fmt.Fprintf(&b, "%8v %8.1fMB %8.1fMB %8.1fMB %6d %5.1f  %s\n", s.At, mb(s.Heap), mb(s.Wasm), mb(s.RSS), s.Frames, s.FPS, s.State)
+		fmt.Fprintf(&b, "%8v %8.1fMB %8.1fMB %8.1fMB %8.1fMB %6d %5.1f  %s\n", s.At, mb(s.Heap), mb(s.Wasm), mb(s.GoLive), mb(s.RSS), s.Frames, s.FPS, s.State)
 	}
 	t.Logf("soak series:\n%s", b.String())
 	for _, series := range []struct {
@@ -173,6 +174,7 @@ func TestSoak(t *testing.T) {
 type soakSample struct {
 	At         time.Duration
 	Heap, Wasm float64
+	GoLive     float64 // Go's live heap at the last collection (perf().heapLiveBytes), printed
 	RSS        float64
 	Frames     int
 	FPS        float64
@@ -180,7 +182,7 @@ type soakSample struct {
 }
 
 func (s soakSample) String() string {
-	return fmt.Sprintf("%v: JS heap %.1f MB, wasm %.1f MB, renderer RSS %.1f MB, %d frames in 3 s", s.At, mb(s.Heap), mb(s.Wasm), mb(s.RSS), s.Frames)
+	return fmt.Sprintf("%v: JS heap %.1f MB, wasm %.1f MB (Go live %.1f MB), renderer RSS %.1f MB, %d frames in 3 s", s.At, mb(s.Heap), mb(s.Wasm), mb(s.GoLive), mb(s.RSS), s.Frames)
 }
 
 func mb(x float64) float64 { return x / (1 << 20) }
