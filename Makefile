@@ -80,10 +80,13 @@ test-wasm: install-node mnist
 install-chromium:
 	@bash scripts/install-chromium.sh
 
+# The suite's output goes through scripts/testtimes: a plain go test's
+# (failed tests' output, each package's line) and then the 15 slowest tests.
 # Browser tests never skip: without Chromium install-chromium has failed
 # already, and the harness fails rather than skips when it cannot start one.
 e2e: build
-	CHROMIUM="$$(bash scripts/install-chromium.sh)" $(GO) test -tags $(BROWSER_TAGS) -count=1 -parallel $(E2E_PARALLEL) -timeout $(E2E_TIMEOUT) ./web/e2e/...
+	CHROMIUM="$$(bash scripts/install-chromium.sh)" $(GO) test -json -tags $(BROWSER_TAGS) -count=1 -parallel $(E2E_PARALLEL) -timeout $(E2E_TIMEOUT) ./web/e2e/... \
+		| $(GO) run ./scripts/testtimes -top 15
 
 bench: build
 	GO=$(GO) bash scripts/bench.sh
