@@ -186,14 +186,40 @@ func KSNormal(x []float32) float64 {
 // distribution, so it is not N(0, 1). A constant x gives zeros. dst may
 // alias x.
 func ZScore(dst, x []float32) {
-	mean, std := meanStd(x)
-	inv := 0.0
-	if std > 0 {
-		inv = 1 / std
-	}
+	mean, inv := ZScoreOf(x)
 	n := min(len(dst), len(x))
 	for i := 0; i < n; i++ {
 		dst[i] = float32((float64(x[i]) - mean) * inv)
+	}
+}
+
+// ZScoreOf returns the mean of x and 1/std (0 for a constant x): ZScore's
+// number at i is float32((float64(x[i]) − mean)·inv), for a caller that
+// needs only some of them.
+func ZScoreOf(x []float32) (mean, inv float64) {
+	mean, std := meanStd(x)
+	if std > 0 {
+		inv = 1 / std
+	}
+	return mean, inv
+}
+
+// ZScoreRGBA writes ToRGBA(ZScore(x)) to rgba (x planar, as ToRGBA's pix)
+// without a frame of z-scores: the same bytes, 256 pixels at a time.
+func ZScoreRGBA(rgba []byte, x []float32) {
+	mean, inv := ZScoreOf(x)
+	n := min(len(x)/3, len(rgba)/4)
+	r, g, b := planes(x, n)
+	const block = 256
+	var z [3 * block]float32
+	for p0 := 0; p0 < n; p0 += block {
+		m := min(block, n-p0)
+		for c, pl := range [3][]float32{r, g, b} {
+			for i, v := range pl[p0 : p0+m] {
+				z[c*m+i] = float32((float64(v) - mean) * inv)
+			}
+		}
+		ToRGBA(rgba[4*p0:4*(p0+m)], z[:3*m])
 	}
 }
 

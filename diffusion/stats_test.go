@@ -1,6 +1,7 @@
 package diffusion_test
 
 import (
+	"bytes"
 	"math"
 	"testing"
 
@@ -165,5 +166,31 @@ func TestHistogram(t *testing.T) {
 	}
 	if d := diffusion.NewHistogram(nil, 0, 1, 0).Density(0); d != 0 {
 		t.Errorf("empty density %v", d)
+	}
+}
+
+// ZScoreRGBA gives the bytes of ToRGBA after ZScore, at sizes that are and
+// are not whole blocks, and for a constant picture (zeros: grey).
+func TestZScoreRGBA(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		pix   int // pixels (three planes of them)
+		solid bool
+	}{{"one pixel", 1, false}, {"a block", 256, false}, {"blocks and a bit", 256*3 + 17, false}, {"a constant picture", 100, true}} {
+		x := make([]float32, 3*tc.pix)
+		diffusion.Noise{Seed: 4}.Fill(x, 0)
+		if tc.solid {
+			for i := range x {
+				x[i] = 0.25
+			}
+		}
+		z := make([]float32, len(x))
+		diffusion.ZScore(z, x)
+		want, got := make([]byte, 4*tc.pix), make([]byte, 4*tc.pix)
+		diffusion.ToRGBA(want, z)
+		diffusion.ZScoreRGBA(got, x)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: ZScoreRGBA differs from ToRGBA(ZScore)", tc.name)
+		}
 	}
 }

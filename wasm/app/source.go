@@ -155,7 +155,7 @@ type paneInputs struct {
 	chain       memo[chainKey, *diffusion.Trajectory]
 	second      memo[diffusion.Config, *diffusion.Schedule]
 	secondChain memo[chainKey, *diffusion.Trajectory]
-	z           memo[*diffusion.Planar, []float32]
+	z           memo[*diffusion.Planar, [2]float64] // x_0's mean and 1/std (zScoreOf)
 	x0Stats     memo[*diffusion.Planar, diffusion.Stats]
 	scratch     []float32 // a whole frame: x_t of Engine.Xt, a chain's frame to sample
 }
@@ -314,13 +314,14 @@ func (in *paneInputs) stats() diffusion.Stats {
 	return in.x0Stats.Get(in.x0, func(diffusion.Stats) diffusion.Stats { return diffusion.Summarize(in.x0.Pix) })
 }
 
-// zScore is x_0 normalised in one shot, (x_0 − mean)/std.
-func (in *paneInputs) zScore() []float32 {
-	return in.z.Get(in.x0, func([]float32) []float32 {
-		z := make([]float32, len(in.x0.Pix))
-		diffusion.ZScore(z, in.x0.Pix)
-		return z
+// zScoreOf is diffusion.ZScoreOf of x_0: the mean and 1/std that
+// normalise it in one shot, (x_0 − mean)/std.
+func (in *paneInputs) zScoreOf() (mean, inv float64) {
+	z := in.z.Get(in.x0, func([2]float64) [2]float64 {
+		m, v := diffusion.ZScoreOf(in.x0.Pix)
+		return [2]float64{m, v}
 	})
+	return z[0], z[1]
 }
 
 // law returns the coefficients (a, b, c) with which the numbers of src at
@@ -343,13 +344,6 @@ func (in *paneInputs) law(src Source, t int) (a, b, c float64) {
 	return s.SqrtAlphaBar(t), s.SqrtOneMinusAlphaBar(t), 0
 }
 
-// still returns the numbers of a source that does not change with t.
-func (in *paneInputs) still(src Source) []float32 {
-	if src.Law == LawZScore {
-		return in.zScore()
-	}
-	return in.x0.Pix
-}
 
 // rgba writes the picture of src at t to dst (4·W·H bytes) in one pass.
 func (in *paneInputs) rgba(src Source, t int, dst []byte) {
@@ -357,7 +351,11 @@ func (in *paneInputs) rgba(src Source, t int, dst []byte) {
 	case makeChain:
 		in.trajectory(src.Second).RGBAAt(t, dst)
 	case makeStill:
-		diffusion.ToRGBA(dst, in.still(src))
+		if src.Law == LawZScore {
+			diffusion.ZScoreRGBA(dst, in.x0.Pix) // no frame of z-scores kept
+			break
+		}
+		diffusion.ToRGBA(dst, in.x0.Pix)
 	default:
 		a, b, _ := in.law(src, t)
 		diffusion.ClosedFormRGBA(dst, in.x0.Pix, in.epsilon(), float32(a), float32(b))
@@ -382,17 +380,21 @@ func (in *paneInputs) values(src Source, t int, dst []float32, stride int) []flo
 			tr.At(t, dst)
 			break
 		}
-		if len(in.scratch) != len(x0) {
-			in.scratch = make([]float32, len(x0))
-		}
+		in.scratch = grow(in.scratch, len(x0))
 		tr.At(t, in.scratch)
 		for k := range dst {
 			dst[k] = in.scratch[k*stride]
 		}
 	case makeStill:
-		v := in.still(src)
+		if src.Law == LawZScore {
+			mean, inv := in.zScoreOf()
+			for k := range dst {
+				dst[k] = float32((float64(x0[k*stride]) - mean) * inv) // diffusion.ZScore's bits
+			}
+			break
+		}
 		for k := range dst {
-			dst[k] = v[k*stride]
+			dst[k] = x0[k*stride]
 		}
 	default:
 		a, b, _ := in.law(src, t)

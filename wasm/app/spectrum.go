@@ -128,22 +128,21 @@ func (e *Engine) Spectrum() SpectrumReport {
 		specXt = c.radial(ps, a, &base.x0, b, &base.eps)
 		specNoise = c.radial(ps, b, &base.eps, 0, nil)
 	} else {
-		// The noise in x_t, x_t − √ᾱ_t·x_0, on the tile.
+		// The noise in x_t, x_t − √ᾱ_t·x_0, on the tile (three n×n planes,
+		// not a whole frame).
 		xt := e.Xt()
-		if len(c.tile) != len(xt) {
-			c.tile = make([]float32, len(xt))
-		}
+		c.tile = grow(c.tile, 3*n*n)
 		fa := float32(a)
 		off := (h-n)/2*w + (w-n)/2
 		for ch := 0; ch < 3; ch++ {
 			for y := 0; y < n; y++ {
-				i0 := ch*w*h + off + y*w
-				for i := i0; i < i0+n; i++ {
-					c.tile[i] = xt[i] - float32(fa*x0.Pix[i])
+				i0, j0 := ch*w*h+off+y*w, ch*n*n+y*n
+				for x := 0; x < n; x++ {
+					c.tile[j0+x] = xt[i0+x] - float32(fa*x0.Pix[i0+x])
 				}
 			}
 		}
-		coeffs(ps, &c.noise, c.tile, w, h)
+		coeffs(ps, &c.noise, c.tile, n, n)
 		specXt = c.radial(ps, a, &base.x0, 1, &c.noise)
 		specNoise = c.radial(ps, 1, &c.noise, 0, nil)
 	}

@@ -29,6 +29,10 @@ var memoryModes = []struct{ name, query string }{
 	{"compare=schedules, Markov", "mode=markov&compare=schedules"},
 	{"compare=schedules, Markov, T=10000", "mode=markov&compare=schedules&T=10000"},
 	{"reverse", "direction=reverse"},
+	// The longest run kept: DDPM over T = 10000 steps of the photographs
+	// (48², three planes): 553 MB of x_t and x̂_0 in all, of which the page
+	// keeps every k-th frame within RUN_BYTES (web/reverse.js).
+	{"reverse, DDPM, T=10000, photos", "direction=reverse&sampler=ddpm&T=10000&dataset=photos&denoiser=ideal"},
 }
 
 // TestMemoryCeiling plays each configuration for a few seconds at each
@@ -51,6 +55,9 @@ func TestMemoryCeiling(t *testing.T) {
 			query := "?size=64&speed=4&" + m.query
 			navigate(t, ctx, base+"/index.html"+query) // a fresh page: a fresh WebAssembly memory
 			waitReady(t, ctx)
+			if strings.Contains(m.query, "direction=reverse") { // its run is what it keeps
+				evalJSON(t, ctx, `ddpm.reverseReady().then(() => true)`, nil)
+			}
 			row := fmt.Sprintf("| %s |", m.name)
 			for _, size := range sizes {
 				evalJSON(t, ctx, fmt.Sprintf(`(async () => {
