@@ -3,8 +3,11 @@
 // A node n_t of the chain (x_t = √ᾱ_t·x_0 + n_t, diffusion.Trajectory)
 // depends only on the schedule, the seed and the picture's size, so the
 // workers compute the nodes of the steps the next frames will show (the
-// compute op chain) and the stage's core installs them (chainInstall):
-// drawing a step then costs the main thread only the RGBA conversion.
+// compute op chain) and the stage's core installs them (chainInstall).
+// The workers also hold x_0 (sent once per picture, keyed by its
+// PictureKey: the compute op picture) and convert x_t = √ᾱ_t·x_0 + n_t to
+// RGBA beside each node, so drawing a step costs the main thread a copy
+// of the frame; the node still gives x_t's numbers to the statistics.
 // Each animation frame asks the core which nodes its chains lack
 // (chainWants: the state's chain, and a comparison's second one); the
 // steps go to the workers in blocks of BLOCK consecutive steps, block b to
@@ -29,8 +32,9 @@ let starting = false;
 let unavailable = false;
 const inflight = new Set(); // `${key}:${t}` of the nodes asked for
 let busy = []; // requests in flight, per worker
-const recent = { workerMs: [], installMs: [] }; // per node, the last 256
-const counts = { requests: 0, nodes: 0, failed: 0 };
+const recent = { workerMs: [], installMs: [], resultMs: [] }; // per node (per result), the last 256
+const counts = { requests: 0, nodes: 0, frames: 0, pictures: 0, failed: 0 };
+let picture = ''; // the key of the x_0 sent to the workers
 
 function keep(list, v) {
   list.push(v);
@@ -54,17 +58,26 @@ function start() {
 // ones (another picture, seed or schedule, a step already passed).
 function install(res) {
   const d = 3 * res.width * res.height;
+  const f = 4 * res.width * res.height;
+  const r0 = performance.now();
   keep(recent.workerMs, res.ms / res.ts.length);
   res.ts.forEach((t, k) => {
     const t0 = performance.now();
     try {
-      call('chainInstall', res.key, t, stageView(res.noise.buffer, res.noise.byteOffset + 4 * k * d, 4 * d));
+      const node = stageView(res.noise.buffer, res.noise.byteOffset + 4 * k * d, 4 * d);
+      if (res.picture && res.rgba) {
+        call('chainInstall', res.key, t, node, res.picture, stageView(res.rgba.buffer, res.rgba.byteOffset + k * f, f));
+        counts.frames++;
+      } else {
+        call('chainInstall', res.key, t, node);
+      }
       counts.nodes++;
       keep(recent.installMs, performance.now() - t0);
     } catch (e) {
       // refused: the page moved on (stale), or no room in the chain's cache
     }
   });
+  keep(recent.resultMs, performance.now() - r0);
 }
 
 function send(worker, key, args, ts) {
@@ -85,6 +98,21 @@ function send(worker, key, args, ts) {
     });
 }
 
+// sendPicture sends x_0 to the workers when the chains on screen have
+// another picture than the one they hold (chain requests name its key;
+// until it arrives a worker answers with nodes only).
+function sendPicture({ picture: key, width, height }) {
+  if (!key || key === picture) return;
+  const n = 12 * width * height;
+  const bytes = stageView(new ArrayBuffer(n), 0, n);
+  call('chainPicture', key, bytes);
+  picture = key;
+  counts.pictures++;
+  pool.picture({ width, height, bytes: new Uint8Array(bytes.buffer) }).catch(() => {
+    if (picture === key) picture = '';
+  });
+}
+
 function feed() {
   if (unavailable || !isReady()) return;
   const want = call('chainWants');
@@ -94,6 +122,7 @@ function feed() {
     return;
   }
   const size = pool.size;
+  sendPicture(want.chains[0]);
   if (busy.length !== size) busy = Array.from({ length: size }, (_, i) => busy[i] || 0);
   for (const { key, ts, ...args } of want.chains) {
     const groups = new Map(); // worker → steps, nearest first
@@ -126,15 +155,19 @@ export const api = {
   chainReady: (t) => call('chainReady', t).ready,
   // chainStats(): where the Markov chain's nodes come from: {workers (the
   // pool's size, 0 without), requests, nodes (installed from the workers),
-  // failed, workerMsPerNode and installMsPerNode (medians: the worker's
-  // own time per node, the main thread's time to install one), and the
-  // core's {on, installed, stale, noRoom, held, mainNodes, installMs, t, digest}.
+  // frames (of them, with the worker's RGBA), pictures (x_0 sent), failed,
+  // workerMsPerNode and installMsPerNode (medians: the worker's own time
+  // per node, the main thread's time to install one), installMsMax (the
+  // longest the main thread spent installing one result), and the core's {on,
+  // installed, frames, framesShown, stale, noRoom, held, mainNodes,
+  // installMs, t, digest, frameDigest}.
   chainStats() {
     return {
       workers: pool ? pool.size : 0,
       ...counts,
       workerMsPerNode: median(recent.workerMs),
       installMsPerNode: median(recent.installMs),
+      installMsMax: recent.resultMs.length ? Math.max(...recent.resultMs) : 0,
       core: call('chainStats'),
     };
   },

@@ -10,9 +10,10 @@
 // Protocol, one message each way per request, answered in order:
 //   request  {id, op, args}
 //   response {id, result, ms} | {id, error, field, fatal}
-// op is load, sets, sample, grid or loss (see wasm/worker/compute); args
-// are the request's fields. For load, args.bytes (an ArrayBuffer or
-// Uint8Array) or args.url (same origin) is the data set file. result holds
+// op is load, sets, sample, grid, loss, chain or picture (see
+// wasm/worker/compute); args are the request's fields. For load,
+// args.bytes (an ArrayBuffer or Uint8Array) or args.url (same origin) is
+// the data set file; for picture, args.bytes is x_0's float32s. result holds
 // the numbers and, as typed arrays whose ArrayBuffers are transferred, the
 // pictures; ms is the worker's own time for the request. field names the
 // argument an error is about; fatal says the Go program has stopped and
@@ -73,7 +74,7 @@ async function handle(msg) {
     const t0 = performance.now();
     let fields = args;
     let bytes;
-    if (op === 'load') {
+    if (op === 'load' || op === 'picture') {
       bytes = await fileBytes(args);
       const { url, bytes: _, ...rest } = args;
       fields = rest;
