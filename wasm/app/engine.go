@@ -100,9 +100,11 @@ func (e *Engine) SetUpload(img image.Image) {
 // (12 MB a frame) it holds 5 frames, less than a path (11 for T = 1000,
 // 15 for T = 10000: 138 and 189 MB), so the trajectory keeps the upper
 // nodes of the path and recomputes the lower ones (more bridge passes a
-// frame, the same bits). Two chains (compare = schedules in the Markov
-// mode) hold at most twice this: the page's memory ceiling (MemoryCeiling)
-// counts on it.
+// frame, the same bits). Nodes installed from the workers with their RGBA
+// frames (InstallChainFrame) keep the frame too, a third more (4·W·H bytes
+// beside 12·W·H). Two chains (compare = schedules in the Markov mode) hold
+// at most twice this: the page's memory ceiling (MemoryCeiling) counts on
+// it.
 const markovCacheBytes = 64 << 20
 
 // MemoryCeiling is the most WebAssembly memory the page may take, at every
