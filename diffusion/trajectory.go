@@ -77,9 +77,13 @@ type Trajectory struct {
 	shown int    // RGBAAt calls answered with an installed frame (InstallFrame)
 	pic   uint64 // PictureKey, once computed (picOK)
 	picOK bool
-	path  []int // nodes on the path to the last t read, root first
-	want  []int // scratch
-	keep  []int // scratch: nodes Prefetch must not evict
+	// budget is SetCacheBytes's (0: none, SetCacheFrames); framed says a
+	// picture was installed (InstallFrame), which the budget then counts.
+	budget int
+	framed bool
+	path   []int // nodes on the path to the last t read, root first
+	want   []int // scratch
+	keep   []int // scratch: nodes Prefetch must not evict
 }
 
 // cachedNode is a computed node: n_m, and when it was last needed. rgba,
@@ -172,6 +176,12 @@ func (tr *Trajectory) nodePath(t int, dst []int) []int {
 // upper part of the path and recomputes the rest: the same bits, more
 // bridge passes a read.
 func (tr *Trajectory) SetCacheFrames(n int) {
+	tr.budget = 0
+	tr.setFrames(n)
+}
+
+// setFrames is SetCacheFrames, keeping the byte budget.
+func (tr *Trajectory) setFrames(n int) {
 	tr.limit = max(n, min(tr.depth, MinCacheFrames))
 	if len(tr.cache) > tr.limit {
 		tr.keep = tr.keep[:0]
@@ -191,10 +201,23 @@ const MinCacheFrames = 3
 
 // SetCacheBytes bounds the cache to budget bytes of computed nodes, but
 // never fewer than MinCacheFrames (SetCacheFrames); it returns the number
-// of frames that gives.
+// of frames that gives. The budget counts the pictures InstallFrame keeps
+// with the nodes: from the first one on, a cached node takes 16·W·H bytes
+// instead of 12·W·H, and the cache holds fewer of them.
 func (tr *Trajectory) SetCacheBytes(budget int) int {
-	tr.SetCacheFrames(budget / (4 * max(1, len(tr.x0))))
+	tr.budget = budget
+	tr.setFrames(budget / tr.entryBytes())
 	return tr.limit
+}
+
+// entryBytes is the memory of one cached node: its frame of 3·W·H
+// float32s, and its picture's 4·W·H bytes once pictures are installed.
+func (tr *Trajectory) entryBytes() int {
+	n := 4 * max(1, len(tr.x0))
+	if tr.framed {
+		n += 4 * (len(tr.x0) / 3)
+	}
+	return n
 }
 
 // PathFrames is the longest root-to-node path (11 for T = 1000): the cache

@@ -145,9 +145,11 @@ func (tr *Trajectory) PictureKey() uint64 {
 // RGBAAt(t) then copies it instead of converting x_t on the caller's
 // thread. A picture of another x_0 (pic) or of the wrong length is
 // refused, and nothing changes; otherwise it is Install, the picture kept
-// with the node (and gone with it). The cache's frame count (SetCacheFrames)
-// is unchanged: a picture adds 4·W·H bytes to the node's 12·W·H
-// (CacheBytes counts them).
+// with the node (and gone with it). A picture adds 4·W·H bytes to the
+// node's 12·W·H (CacheBytes counts them): under a byte budget
+// (SetCacheBytes) the first one makes the cache hold fewer nodes, so that
+// nodes and pictures stay within it; a frame count (SetCacheFrames) is
+// kept as it is.
 func (tr *Trajectory) InstallFrame(key, pic uint64, t int, n []float32, rgba []byte, keep ...int) error {
 	if pic != tr.PictureKey() {
 		return fmt.Errorf("diffusion: a frame of another picture (key %016x, this one's %016x)", pic, tr.PictureKey())
@@ -155,12 +157,26 @@ func (tr *Trajectory) InstallFrame(key, pic uint64, t int, n []float32, rgba []b
 	if want := 4 * (len(tr.x0) / 3); len(rgba) != want {
 		return fmt.Errorf("diffusion: frame of %d bytes, the picture has %d", len(rgba), want)
 	}
+	if key != tr.NoiseKey() || len(n) != len(tr.x0) || t < 1 || t > tr.last {
+		_, err := tr.install(key, t, n, keep) // install's refusal
+		return err
+	}
+	if !tr.framed { // the budget now counts pictures: fewer nodes fit
+		tr.framed = true
+		if tr.budget > 0 {
+			tr.setFrames(tr.budget / tr.entryBytes())
+		}
+	}
 	c, err := tr.install(key, t, n, keep)
 	if err != nil {
 		return err
 	}
 	if len(c.rgba) != len(rgba) {
-		c.rgba = append(c.rgba[:0], rgba...)
+		if cap(c.rgba) != len(rgba) {
+			c.rgba = make([]byte, len(rgba)) // exactly: CacheBytes counts the capacity
+		}
+		c.rgba = c.rgba[:len(rgba)]
+		copy(c.rgba, rgba)
 	} // else the same node's picture is there already: the same bytes
 	return nil
 }

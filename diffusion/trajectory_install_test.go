@@ -237,3 +237,47 @@ func TestTrajectoryInstallFrame(t *testing.T) {
 		t.Errorf("FramesShown %d after eviction, want 0", walker.FramesShown())
 	}
 }
+
+// Under a byte budget (SetCacheBytes) the pictures InstallFrame keeps
+// count: over a long walk of installs and reads, nodes and pictures
+// together never pass the budget, and a page fed with frames keeps
+// showing them.
+func TestTrajectoryInstallFrameBudget(t *testing.T) {
+	s := mustSchedule(t, diffusion.LessonConfig())
+	x0 := planarPicture(16)
+	const seed = 11
+	worker := diffusion.NewTrajectory(s, make([]float32, len(x0)), seed)
+	key, pic := worker.NoiseKey(), diffusion.PictureKey(x0)
+	node := 4 * len(x0)
+	budget := 21*node + node/2 // 21 nodes alone, 16 with their pictures
+	page := diffusion.NewTrajectory(s, x0, seed)
+	if n := page.SetCacheBytes(budget); n != 21 {
+		t.Fatalf("SetCacheBytes: %d frames, want 21", n)
+	}
+	rgba := make([]byte, 4*len(x0)/3)
+	shown := 0
+	for st := 1; st <= 1000; st += 2 {
+		var ahead []int
+		for k := st; k < st+2*12 && k <= 1000; k += 2 {
+			ahead = append(ahead, k)
+		}
+		for _, k := range ahead {
+			if page.HasFrame(k) {
+				continue
+			}
+			f := make([]byte, len(rgba))
+			diffusion.ClosedFormRGBA(f, x0, worker.Noise(k), float32(s.SqrtAlphaBar(k)), 1)
+			if err := page.InstallFrame(key, pic, k, worker.Noise(k), f, ahead...); err != nil {
+				break // the cache is full of steps ahead: the rest come later
+			}
+		}
+		page.RGBAAt(st, rgba)
+		if page.CacheBytes() > budget {
+			t.Fatalf("t=%d: the cache holds %d bytes, budget %d", st, page.CacheBytes(), budget)
+		}
+		shown = page.FramesShown()
+	}
+	if page.CacheLimit() != 16 || shown != 500 || page.Computed() != 0 {
+		t.Errorf("limit %d (want 16), %d of 500 steps shown from pictures, %d nodes computed", page.CacheLimit(), shown, page.Computed())
+	}
+}

@@ -32,7 +32,7 @@ let starting = false;
 let unavailable = false;
 const inflight = new Set(); // `${key}:${t}` of the nodes asked for
 let busy = []; // requests in flight, per worker
-const recent = { workerMs: [], installMs: [], resultMs: [] }; // per node (per result), the last 256
+const recent = { workerMs: [], installMs: [] }; // per node, the last 256
 const counts = { requests: 0, nodes: 0, frames: 0, pictures: 0, failed: 0 };
 let picture = ''; // the key of the x_0 sent to the workers
 
@@ -54,30 +54,56 @@ function start() {
   }, () => { unavailable = true; });
 }
 
-// install hands the nodes of a result to the core, which refuses stale
-// ones (another picture, seed or schedule, a step already passed).
-function install(res) {
+// install queues the nodes of a result for the core, one node a task
+// (installOne), so that a result of several nodes never holds the main
+// thread for their sum; a node stays in flight (not asked for again)
+// until it is installed or refused.
+const pending = []; // {res, k, id}: the nodes waiting to be installed
+const tick = new MessageChannel(); // a task without setTimeout's clamp
+let draining = false;
+tick.port1.onmessage = () => {
+  draining = false;
+  const next = pending.shift();
+  if (next) installOne(next);
+  kick();
+};
+
+function kick() {
+  if (!draining && pending.length) {
+    draining = true;
+    tick.port2.postMessage(0);
+  }
+}
+
+function install(res, ids) {
+  keep(recent.workerMs, res.ms / res.ts.length);
+  res.ts.forEach((t, k) => pending.push({ res, k, id: ids[k] }));
+  kick();
+}
+
+// installOne hands node k of a result (and its frame) to the core, which
+// refuses stale ones (another picture, seed or schedule, a step already
+// passed).
+function installOne({ res, k, id }) {
   const d = 3 * res.width * res.height;
   const f = 4 * res.width * res.height;
-  const r0 = performance.now();
-  keep(recent.workerMs, res.ms / res.ts.length);
-  res.ts.forEach((t, k) => {
-    const t0 = performance.now();
-    try {
-      const node = stageView(res.noise.buffer, res.noise.byteOffset + 4 * k * d, 4 * d);
-      if (res.picture && res.rgba) {
-        call('chainInstall', res.key, t, node, res.picture, stageView(res.rgba.buffer, res.rgba.byteOffset + k * f, f));
-        counts.frames++;
-      } else {
-        call('chainInstall', res.key, t, node);
-      }
-      counts.nodes++;
-      keep(recent.installMs, performance.now() - t0);
-    } catch (e) {
-      // refused: the page moved on (stale), or no room in the chain's cache
+  const t0 = performance.now();
+  try {
+    if (!isReady()) return;
+    const node = stageView(res.noise.buffer, res.noise.byteOffset + 4 * k * d, 4 * d);
+    if (res.picture && res.rgba) {
+      call('chainInstall', res.key, res.ts[k], node, res.picture, stageView(res.rgba.buffer, res.rgba.byteOffset + k * f, f));
+      counts.frames++;
+    } else {
+      call('chainInstall', res.key, res.ts[k], node);
     }
-  });
-  keep(recent.resultMs, performance.now() - r0);
+    counts.nodes++;
+    keep(recent.installMs, performance.now() - t0);
+  } catch (e) {
+    // refused: the page moved on (stale), or no room in the chain's cache
+  } finally {
+    inflight.delete(id);
+  }
 }
 
 function send(worker, key, args, ts) {
@@ -86,10 +112,12 @@ function send(worker, key, args, ts) {
   busy[worker]++;
   counts.requests++;
   pool.chain({ ...args, ts }, { worker })
-    .then(install, () => { counts.failed++; })
+    .then((res) => install(res, ids), () => {
+      counts.failed++;
+      for (const id of ids) inflight.delete(id);
+    })
     .finally(() => {
       busy[worker] = Math.max(0, busy[worker] - 1);
-      for (const id of ids) inflight.delete(id);
       if (pool && pool.size === 0) {
         pool = null;
         unavailable = true;
@@ -158,7 +186,8 @@ export const api = {
   // frames (of them, with the worker's RGBA), pictures (x_0 sent), failed,
   // workerMsPerNode and installMsPerNode (medians: the worker's own time
   // per node, the main thread's time to install one), installMsMax (the
-  // longest the main thread spent installing one result), and the core's {on,
+  // longest the main thread spent installing one), workerWasmBytes
+  // (each worker's WebAssembly memory, bytes), and the core's {on,
   // installed, frames, framesShown, stale, noRoom, held, mainNodes,
   // installMs, t, digest, frameDigest}.
   chainStats() {
@@ -167,7 +196,8 @@ export const api = {
       ...counts,
       workerMsPerNode: median(recent.workerMs),
       installMsPerNode: median(recent.installMs),
-      installMsMax: recent.resultMs.length ? Math.max(...recent.resultMs) : 0,
+      installMsMax: recent.installMs.length ? Math.max(...recent.installMs) : 0,
+      workerWasmBytes: pool ? pool.wasmBytes() : [],
       core: call('chainStats'),
     };
   },

@@ -145,8 +145,15 @@ class Pool {
   /** The number of running workers. */
   get size() { return this._slots.length; }
 
+  /**
+   * wasmBytes lists each running worker's WebAssembly memory in bytes, as
+   * its last answer reported it (0 before its first): Go's heap and all
+   * it ever held, which never shrinks.
+   */
+  wasmBytes() { return this._slots.map((s) => s.wasmBytes); }
+
   _adopt(worker) {
-    const slot = { worker, job: null, own: [] };
+    const slot = { worker, job: null, own: [], wasmBytes: 0 };
     worker.onmessage = (ev) => this._answer(slot, ev.data);
     worker.onerror = (ev) => {
       ev.preventDefault();
@@ -204,6 +211,7 @@ class Pool {
       msg.result.ms = msg.ms;
       this._settle(job, null, msg.result);
     }
+    if (msg.wasmBytes) slot.wasmBytes = msg.wasmBytes;
     if (msg.fatal) this._replace(slot, msg.error);
     else this._pump();
   }

@@ -82,9 +82,13 @@ func (e *Engine) SetState(n State) error {
 	e.state = n
 	e.in.sched, e.in.x0, e.in.seed, e.in.secondCfg = sched, x0, n.Seed, n.SecondConfig()
 	e.reloadPicture = false
-	// The chain's node cache (up to markovCacheBytes) goes with its picture,
-	// seed or schedule.
+	// The chains' node caches (up to markovCacheBytes each) go with their
+	// picture, seed or schedule, before the new ones are made: a change of
+	// seed at 1024² with two chains would otherwise hold both pairs at once.
 	e.in.chain.Keep(e.in.chainKey())
+	if e.in.secondChain.ok {
+		e.in.secondChain.Keep(chainKey{e.in.schedule(true), e.in.x0, e.in.seed})
+	}
 	return nil
 }
 
@@ -101,8 +105,8 @@ func (e *Engine) SetUpload(img image.Image) {
 // 15 for T = 10000: 138 and 189 MB), so the trajectory keeps the upper
 // nodes of the path and recomputes the lower ones (more bridge passes a
 // frame, the same bits). Nodes installed from the workers with their RGBA
-// frames (InstallChainFrame) keep the frame too, a third more (4·W·H bytes
-// beside 12·W·H). Two chains (compare = schedules in the Markov mode) hold
+// frames (InstallChainFrame) keep the frame too (4·W·H bytes beside
+// 12·W·H), within the same budget: 16 nodes at 512², 4 at 1024². Two chains (compare = schedules in the Markov mode) hold
 // at most twice this: the page's memory ceiling (MemoryCeiling) counts on
 // it.
 const markovCacheBytes = 64 << 20

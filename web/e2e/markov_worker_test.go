@@ -33,9 +33,10 @@ type chainStats struct {
 		Digest      string `json:"digest"`
 		FrameDigest string `json:"frameDigest"`
 	} `json:"core"`
-	WorkerMsPerNode  float64 `json:"workerMsPerNode"`
-	InstallMsPerNode float64 `json:"installMsPerNode"`
-	InstallMsMax     float64 `json:"installMsMax"`
+	WorkerMsPerNode  float64   `json:"workerMsPerNode"`
+	InstallMsPerNode float64   `json:"installMsPerNode"`
+	InstallMsMax     float64   `json:"installMsMax"`
+	WorkerWasmBytes  []float64 `json:"workerWasmBytes"`
 }
 
 // withWorkers makes the page's pool n workers (window.dissolveWorkers, read

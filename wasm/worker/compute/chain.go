@@ -31,7 +31,8 @@ type ChainArgs struct {
 // holds x_t = √ᾱ_t·x_0 + n_t of each step as RGBA bytes
 // (diffusion.ClosedFormRGBA: the bytes the page's own conversion gives),
 // frame k at [k·4·W·H, (k+1)·4·W·H); otherwise Picture is empty and RGBA
-// nil (the page converts, and sends the picture again).
+// nil (the page converts, and sends the picture again). Noise and RGBA
+// are the engine's buffers, valid until its next Chain.
 type ChainResult struct {
 	Key      string    `json:"key"`
 	Width    int       `json:"width"`
@@ -197,10 +198,15 @@ func (e *Engine) Chain(a ChainArgs) (*ChainResult, error) {
 		}
 	}
 	tr := e.chain(chainKey{a.Config(), a.Seed, a.Width, a.Height}, s)
+	// The answer's arrays are the engine's own, reused: a worker copies
+	// them into JavaScript before the next request, and tens of MB of
+	// garbage a request would grow its memory, which never shrinks.
+	e.replyNoise = grow(e.replyNoise, len(a.Ts)*d)
 	r := &ChainResult{Key: fmt.Sprintf("%016x", tr.NoiseKey()), Width: a.Width, Height: a.Height, Ts: a.Ts,
-		Noise: make([]float32, len(a.Ts)*d)}
+		Noise: e.replyNoise}
 	if pic != nil {
-		r.Picture, r.RGBA = a.Picture, make([]byte, len(a.Ts)*4*a.Width*a.Height)
+		e.replyRGBA = grow(e.replyRGBA, len(a.Ts)*4*a.Width*a.Height)
+		r.Picture, r.RGBA = a.Picture, e.replyRGBA
 	}
 	before := tr.Computed()
 	for k, t := range a.Ts {
@@ -213,6 +219,14 @@ func (e *Engine) Chain(a ChainArgs) (*ChainResult, error) {
 	}
 	r.Computed = tr.Computed() - before
 	return r, nil
+}
+
+// grow returns buf resliced to n, or a new slice if it is too short.
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	return buf[:n]
 }
 
 // chain returns the kept trajectory of k, or a new one (evicting the least
@@ -268,7 +282,8 @@ func (e *Engine) SetChainBudget(bytes int) {
 }
 
 // ChainMemory is the memory the worker keeps for the Markov chain now:
-// the kept trajectories' cached nodes and the picture.
+// the kept trajectories' cached nodes and the picture (the answer's
+// buffers, at most ChainReplyBytes, are apart).
 func (e *Engine) ChainMemory() int {
 	n := 0
 	for _, c := range e.chains {

@@ -27,6 +27,9 @@ type Engine struct {
 	picture *heldPicture
 	// chainBudget bounds what chains and picture hold (ChainBytes).
 	chainBudget int
+	// replyNoise and replyRGBA are Chain's answer buffers, reused.
+	replyNoise []float32
+	replyRGBA  []byte
 }
 
 type subset struct {
