@@ -30,7 +30,8 @@ import (
 //	chainInstall(key, t, node[, pic, rgba])
 //	                           → {installed: true, frame}, or a refusal (a stale node, a wrong size);
 //	                             node is a Uint8Array holding 3·W·H float32s, rgba one of
-//	                             4·W·H bytes converted from the picture pic (frame: it was kept)
+//	                             4·W·H bytes converted from the picture pic (frame: it was kept;
+//	                             a frame of another picture is left out, the node installed)
 //	chainReady(t)              → {ready}: step t can be shown without computing a node
 //	chainStats()               → {on, installed, frames, framesShown, stale, noRoom, held,
 //	                              mainNodes, installMs, t, digest, frameDigest}
@@ -144,7 +145,7 @@ func init() {
 				}
 				g.feed.rgba = g.feed.rgba[:4*len(n)/3]
 				js.CopyBytesToGo(g.feed.rgba, u8)
-				err = g.eng.InstallChainFrame(key, args[3].String(), t, n, g.feed.rgba, ahead)
+				frame, err = g.eng.InstallChainFrame(key, args[3].String(), t, n, g.feed.rgba, ahead)
 			} else {
 				err = g.eng.InstallChain(key, t, n, ahead)
 			}

@@ -139,21 +139,24 @@ func (e *Engine) InstallChain(key string, t int, n []float32, ahead []int) error
 
 // InstallChainFrame is InstallChain with x_t's picture: rgba (4·W·H
 // bytes) converted by a worker from the x_0 whose PictureKey is pic (16
-// hex digits), shown then by a copy (diffusion.Trajectory.InstallFrame).
-// A picture of another x_0 is refused as stale, and nothing changes.
-func (e *Engine) InstallChainFrame(key, pic string, t int, n []float32, rgba []byte, ahead []int) error {
+// hex digits), shown then by a copy (diffusion.Trajectory.InstallFrame);
+// framed says the picture was kept. A picture of another x_0 (the page
+// changed it, same size, while the worker ran) is left out and the node,
+// which does not depend on x_0, installed alone.
+func (e *Engine) InstallChainFrame(key, pic string, t int, n []float32, rgba []byte, ahead []int) (framed bool, err error) {
 	tr, k, err := e.chainFor(key, t, ahead)
 	if err != nil {
-		return err
+		return false, err
 	}
 	p, err := strconv.ParseUint(pic, 16, 64)
 	if err != nil || len(pic) != 16 {
-		return fmt.Errorf("picture key must be 16 hex digits, got %q", pic)
+		return false, fmt.Errorf("picture key must be 16 hex digits, got %q", pic)
 	}
+	keep := append(ahead, e.state.Step)
 	if p != tr.PictureKey() {
-		return ErrStaleNode
+		return false, tr.Install(k, t, n, keep...)
 	}
-	return tr.InstallFrame(k, p, t, n, rgba, append(ahead, e.state.Step)...)
+	return true, tr.InstallFrame(k, p, t, n, rgba, keep...)
 }
 
 // ChainPicture returns x_0, whose PictureKey is pic (16 hex digits), for
