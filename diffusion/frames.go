@@ -91,7 +91,7 @@ func NewTrajectoryFrames(s *Schedule, x0 []float32, seed uint64, f *Frames) *Tra
 func (tr *Trajectory) Release() {
 	for i := range tr.cache {
 		tr.frames.put(tr.cache[i].n)
-		tr.cache[i].n = nil
+		tr.cache[i] = cachedNode{} // its installed picture goes too
 	}
 	tr.cache = tr.cache[:0]
 	tr.path = tr.path[:0]

@@ -75,15 +75,25 @@ type Trajectory struct {
 	limit  int
 	clock  uint64 // counts reads and prefetches, for least-recently-used eviction
 	nodes  int    // bridge passes so far
-	path   []int  // nodes on the path to the last t read, root first
-	want   []int  // scratch
-	keep   []int  // scratch: nodes Prefetch must not evict
+	shown  int    // RGBAAt calls answered with an installed frame (InstallFrame)
+	pic    uint64 // PictureKey, once computed (picOK)
+	picOK  bool
+	// budget is SetCacheBytes's (0: none, SetCacheFrames); framed says a
+	// picture was installed (InstallFrame), which the budget then counts.
+	budget int
+	framed bool
+	path   []int // nodes on the path to the last t read, root first
+	want   []int // scratch
+	keep   []int // scratch: nodes Prefetch must not evict
 }
 
-// cachedNode is a computed node: n_m, and when it was last needed.
+// cachedNode is a computed node: n_m, and when it was last needed. rgba,
+// when it holds 4·W·H bytes, is x_m's picture installed with the node
+// (InstallFrame); a node computed here never has one.
 type cachedNode struct {
 	m    int
 	n    []float32
+	rgba []byte
 	used uint64
 }
 
@@ -172,6 +182,12 @@ func (tr *Trajectory) nodePath(t int, dst []int) []int {
 // upper part of the path and recomputes the rest: the same bits, more
 // bridge passes a read.
 func (tr *Trajectory) SetCacheFrames(n int) {
+	tr.budget = 0
+	tr.setFrames(n)
+}
+
+// setFrames is SetCacheFrames, keeping the byte budget.
+func (tr *Trajectory) setFrames(n int) {
 	tr.limit = max(n, min(tr.depth, MinCacheFrames))
 	if len(tr.cache) > tr.limit {
 		tr.keep = tr.keep[:0]
@@ -192,18 +208,39 @@ const MinCacheFrames = 3
 
 // SetCacheBytes bounds the cache to budget bytes of computed nodes, but
 // never fewer than MinCacheFrames (SetCacheFrames); it returns the number
-// of frames that gives.
+// of frames that gives. The budget counts the pictures InstallFrame keeps
+// with the nodes: from the first one on, a cached node takes 16·W·H bytes
+// instead of 12·W·H, and the cache holds fewer of them.
 func (tr *Trajectory) SetCacheBytes(budget int) int {
-	tr.SetCacheFrames(budget / (4 * max(1, len(tr.x0))))
+	tr.budget = budget
+	tr.setFrames(budget / tr.entryBytes())
 	return tr.limit
+}
+
+// entryBytes is the memory of one cached node: its frame of 3·W·H
+// float32s, and its picture's 4·W·H bytes once pictures are installed.
+func (tr *Trajectory) entryBytes() int {
+	n := 4 * max(1, len(tr.x0))
+	if tr.framed {
+		n += 4 * (len(tr.x0) / 3)
+	}
+	return n
 }
 
 // PathFrames is the longest root-to-node path (11 for T = 1000): the cache
 // a read needs to recompute only where its path parts from the last one.
 func (tr *Trajectory) PathFrames() int { return tr.depth }
 
-// CacheBytes is the memory the cache holds now, in bytes.
-func (tr *Trajectory) CacheBytes() int { return 4 * len(tr.x0) * len(tr.cache) }
+// CacheBytes is the memory the cache holds now, in bytes: the nodes'
+// frames, and the pictures installed with them (InstallFrame; their
+// buffers count while they are kept for reuse).
+func (tr *Trajectory) CacheBytes() int {
+	n := 4 * len(tr.x0) * len(tr.cache)
+	for _, c := range tr.cache {
+		n += cap(c.rgba)
+	}
+	return n
+}
 
 // CachedFrames returns how many nodes the cache holds now.
 func (tr *Trajectory) CachedFrames() int { return len(tr.cache) }
@@ -254,7 +291,7 @@ func (tr *Trajectory) compute(m int, w []uint32, a float32) []float32 {
 		return nil
 	}
 	c := &tr.cache[i]
-	c.m, c.used = m, tr.clock
+	c.m, c.used, c.rgba = m, tr.clock, c.rgba[:0] // another node's picture is not this one's
 	tr.nodes++
 	tr.bridge(m, c.n, na, nb, w, a)
 	return c.n
@@ -457,11 +494,15 @@ func (tr *Trajectory) At(t int, dst []float32) {
 
 // RGBAAt writes x_t as RGBA bytes (see ToRGBA): the same bytes as At
 // followed by ToRGBA. When n_t has to be computed, the bytes are written in
-// the same pass.
+// the same pass; when x_t's picture was installed with its node
+// (InstallFrame), it is copied.
 func (tr *Trajectory) RGBAAt(t int, rgba []byte) {
 	t = min(max(t, 0), tr.last)
 	if t == 0 {
 		ToRGBA(rgba, tr.x0)
+		return
+	}
+	if tr.installedFrame(t, rgba) {
 		return
 	}
 	a := float32(tr.s.SqrtAlphaBar(t))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"syscall/js"
 	"time"
+	"unsafe"
 
 	"dissolve/diffusion"
 	"dissolve/wasm/app"
@@ -16,25 +17,35 @@ import (
 // of the chain does not depend on x_0, so the workers compute the nodes of
 // the coming steps (the compute op chain) and the core installs them
 // (app.Engine.InstallChain): showing a step then costs only the RGBA
-// conversion. While fed, the game computes no node ahead itself, and a
-// playing page whose next step has not arrived keeps showing the last one
-// (for at most chainWait; then it computes the step as without workers).
+// conversion; a worker sent x_0 (chainPicture) converts the frames too
+// (app.Engine.InstallChainFrame), and showing a step costs a copy. While
+// fed, the game computes no node ahead itself, and a playing page whose
+// next step has not arrived keeps showing the last one (for at most
+// chainWait; then it computes the step as without workers).
 //
 //	chainFeed(on)              → {on}: the page's workers feed the chain (on), or not
 //	chainWants()               → {t, chains: [app.ChainWant…]}: the nodes to compute
-//	chainInstall(key, t, node) → {installed: true}, or a refusal (a stale node, a wrong size);
-//	                             node is a Uint8Array holding 3·W·H float32s
+//	chainPicture(pic, bytes)   → {picture, width, height}: copies x_0 (3·W·H float32s) into
+//	                             bytes, a Uint8Array of 12·W·H; refused if pic is not its key
+//	chainInstall(key, t, node[, pic, rgba])
+//	                           → {installed: true, frame}, or a refusal (a stale node, a wrong size);
+//	                             node is a Uint8Array holding 3·W·H float32s, rgba one of
+//	                             4·W·H bytes converted from the picture pic (frame: it was kept;
+//	                             a frame of another picture is left out, the node installed)
 //	chainReady(t)              → {ready}: step t can be shown without computing a node
-//	chainStats()               → {on, installed, stale, noRoom, held, mainNodes, installMs, t, digest}
+//	chainStats()               → {on, installed, frames, framesShown, stale, noRoom, held,
+//	                              mainNodes, installMs, t, digest, frameDigest}
 type chainFeed struct {
 	on        bool
 	installed int       // nodes installed
+	frames    int       // of them, with the worker's RGBA frame
 	stale     int       // nodes refused as stale (ErrStaleNode)
 	noRoom    int       // nodes refused for want of room (diffusion.ErrNoRoom)
 	held      int       // frames that kept the last step, waiting for a node
 	mainNodes int       // nodes computed on the main thread while fed
 	heldSince time.Time // the step the player wants has been missing since
 	scratch   []float32 // the node being installed
+	rgba      []byte    // the frame being installed
 	installMs []float64 // Go's time per installed node (the last 256)
 }
 
@@ -123,18 +134,56 @@ func init() {
 				return nil, fmt.Errorf("chainInstall: %v", err)
 			}
 			g.feed.scratch = n
-			if err := g.eng.InstallChain(key, t, n, ahead); err != nil {
+			frame := len(args) >= 5 && args[3].Type() == js.TypeString && args[4].Type() == js.TypeObject
+			if frame {
+				u8 := args[4]
+				if u8.Get("byteLength").Type() != js.TypeNumber || u8.Get("byteLength").Int() != 4*len(n)/3 {
+					return nil, fmt.Errorf("chainInstall: the frame must be a Uint8Array of %d bytes", 4*len(n)/3)
+				}
+				if cap(g.feed.rgba) < 4*len(n)/3 {
+					g.feed.rgba = make([]byte, 4*len(n)/3)
+				}
+				g.feed.rgba = g.feed.rgba[:4*len(n)/3]
+				js.CopyBytesToGo(g.feed.rgba, u8)
+				frame, err = g.eng.InstallChainFrame(key, args[3].String(), t, n, g.feed.rgba, ahead)
+			} else {
+				err = g.eng.InstallChain(key, t, n, ahead)
+			}
+			if err != nil {
 				if errors.Is(err, diffusion.ErrNoRoom) {
 					g.feed.noRoom++
+				}
+				if errors.Is(err, app.ErrStaleNode) {
+					g.feed.stale++
 				}
 				return nil, err
 			}
 			g.feed.installed++
+			if frame {
+				g.feed.frames++
+			}
 			g.feed.installMs = append(g.feed.installMs, float64(time.Since(t0).Microseconds())/1000)
 			if len(g.feed.installMs) > 256 {
 				g.feed.installMs = g.feed.installMs[1:]
 			}
-			return map[string]bool{"installed": true}, nil
+			return map[string]bool{"installed": true, "frame": frame}, nil
+		})
+		b.export(core, "chainPicture", func(args []js.Value) (any, error) {
+			if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeObject {
+				return nil, errors.New("chainPicture takes (picture key, Uint8Array)")
+			}
+			x0, err := g.eng.ChainPicture(args[0].String())
+			if err != nil {
+				return nil, err
+			}
+			if args[1].Get("byteLength").Type() != js.TypeNumber || args[1].Get("byteLength").Int() != 4*len(x0) {
+				return nil, fmt.Errorf("chainPicture: the Uint8Array must have %d bytes", 4*len(x0))
+			}
+			if len(x0) > 0 {
+				js.CopyBytesToJS(args[1], unsafe.Slice((*byte)(unsafe.Pointer(&x0[0])), 4*len(x0)))
+			}
+			p := g.eng.X0()
+			return map[string]any{"picture": args[0].String(), "width": p.W, "height": p.H}, nil
 		})
 		b.export(core, "chainReady", func(args []js.Value) (any, error) {
 			if len(args) < 1 || args[0].Type() != js.TypeNumber {
@@ -144,18 +193,22 @@ func init() {
 		})
 		b.export(core, "chainStats", func(args []js.Value) (any, error) {
 			s := g.eng.State()
+			rgba, _ := g.eng.Frame()
 			return struct {
-				On        bool         `json:"on"`
-				Installed int          `json:"installed"`
-				Stale     int          `json:"stale"`
-				NoRoom    int          `json:"noRoom"`
-				Held      int          `json:"held"`
-				MainNodes int          `json:"mainNodes"`
-				InstallMs app.Quantile `json:"installMs"`
-				Step      int          `json:"t"`
-				Digest    string       `json:"digest"` // of x_t of the state's mode (app.FrameChecksum)
-			}{g.feed.on, g.feed.installed, g.feed.stale, g.feed.noRoom, g.feed.held, g.feed.mainNodes,
-				app.Quantiles(g.feed.installMs), s.Step, app.FrameChecksum(g.eng.Xt())}, nil
+				On          bool         `json:"on"`
+				Installed   int          `json:"installed"`
+				Frames      int          `json:"frames"`      // installed with the worker's RGBA
+				FramesShown int          `json:"framesShown"` // frames drawn from those
+				Stale       int          `json:"stale"`
+				NoRoom      int          `json:"noRoom"`
+				Held        int          `json:"held"`
+				MainNodes   int          `json:"mainNodes"`
+				InstallMs   app.Quantile `json:"installMs"`
+				Step        int          `json:"t"`
+				Digest      string       `json:"digest"`      // of x_t of the state's mode (app.FrameChecksum)
+				FrameDigest string       `json:"frameDigest"` // of its RGBA bytes, as drawn (app.BytesChecksum)
+			}{g.feed.on, g.feed.installed, g.feed.frames, g.eng.ChainFramesShown(), g.feed.stale, g.feed.noRoom, g.feed.held, g.feed.mainNodes,
+				app.Quantiles(g.feed.installMs), s.Step, app.FrameChecksum(g.eng.Xt()), app.BytesChecksum(rgba)}, nil
 		})
 	})
 }

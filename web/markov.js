@@ -3,8 +3,11 @@
 // A node n_t of the chain (x_t = √ᾱ_t·x_0 + n_t, diffusion.Trajectory)
 // depends only on the schedule, the seed and the picture's size, so the
 // workers compute the nodes of the steps the next frames will show (the
-// compute op chain) and the stage's core installs them (chainInstall):
-// drawing a step then costs the main thread only the RGBA conversion.
+// compute op chain) and the stage's core installs them (chainInstall).
+// The workers also hold x_0 (sent once per picture, keyed by its
+// PictureKey: the compute op picture) and convert x_t = √ᾱ_t·x_0 + n_t to
+// RGBA beside each node, so drawing a step costs the main thread a copy
+// of the frame; the node still gives x_t's numbers to the statistics.
 // Each animation frame asks the core which nodes its chains lack
 // (chainWants: the state's chain, and a comparison's second one); the
 // steps go to the workers in blocks of BLOCK consecutive steps, block b to
@@ -30,7 +33,8 @@ let unavailable = false;
 const inflight = new Set(); // `${key}:${t}` of the nodes asked for
 let busy = []; // requests in flight, per worker
 const recent = { workerMs: [], installMs: [] }; // per node, the last 256
-const counts = { requests: 0, nodes: 0, failed: 0 };
+const counts = { requests: 0, nodes: 0, frames: 0, pictures: 0, failed: 0 };
+let picture = ''; // the key of the x_0 sent to the workers
 
 function keep(list, v) {
   list.push(v);
@@ -50,21 +54,56 @@ function start() {
   }, () => { unavailable = true; });
 }
 
-// install hands the nodes of a result to the core, which refuses stale
-// ones (another picture, seed or schedule, a step already passed).
-function install(res) {
-  const d = 3 * res.width * res.height;
+// install queues the nodes of a result for the core, one node a task
+// (installOne), so that a result of several nodes never holds the main
+// thread for their sum; a node stays in flight (not asked for again)
+// until it is installed or refused.
+const pending = []; // {res, k, id}: the nodes waiting to be installed
+const tick = new MessageChannel(); // a task without setTimeout's clamp
+let draining = false;
+tick.port1.onmessage = () => {
+  draining = false;
+  const next = pending.shift();
+  if (next) installOne(next);
+  kick();
+};
+
+function kick() {
+  if (!draining && pending.length) {
+    draining = true;
+    tick.port2.postMessage(0);
+  }
+}
+
+function install(res, ids) {
   keep(recent.workerMs, res.ms / res.ts.length);
-  res.ts.forEach((t, k) => {
-    const t0 = performance.now();
-    try {
-      call('chainInstall', res.key, t, stageView(res.noise.buffer, res.noise.byteOffset + 4 * k * d, 4 * d));
-      counts.nodes++;
-      keep(recent.installMs, performance.now() - t0);
-    } catch (e) {
-      // refused: the page moved on (stale), or no room in the chain's cache
+  res.ts.forEach((t, k) => pending.push({ res, k, id: ids[k] }));
+  kick();
+}
+
+// installOne hands node k of a result (and its frame) to the core, which
+// refuses stale ones (another picture, seed or schedule, a step already
+// passed).
+function installOne({ res, k, id }) {
+  const d = 3 * res.width * res.height;
+  const f = 4 * res.width * res.height;
+  const t0 = performance.now();
+  try {
+    if (!isReady()) return;
+    const node = stageView(res.noise.buffer, res.noise.byteOffset + 4 * k * d, 4 * d);
+    if (res.picture && res.rgba) {
+      call('chainInstall', res.key, res.ts[k], node, res.picture, stageView(res.rgba.buffer, res.rgba.byteOffset + k * f, f));
+      counts.frames++;
+    } else {
+      call('chainInstall', res.key, res.ts[k], node);
     }
-  });
+    counts.nodes++;
+    keep(recent.installMs, performance.now() - t0);
+  } catch (e) {
+    // refused: the page moved on (stale), or no room in the chain's cache
+  } finally {
+    inflight.delete(id);
+  }
 }
 
 function send(worker, key, args, ts) {
@@ -73,16 +112,33 @@ function send(worker, key, args, ts) {
   busy[worker]++;
   counts.requests++;
   pool.chain({ ...args, ts }, { worker })
-    .then(install, () => { counts.failed++; })
+    .then((res) => install(res, ids), () => {
+      counts.failed++;
+      for (const id of ids) inflight.delete(id);
+    })
     .finally(() => {
       busy[worker] = Math.max(0, busy[worker] - 1);
-      for (const id of ids) inflight.delete(id);
       if (pool && pool.size === 0) {
         pool = null;
         unavailable = true;
         call('chainFeed', false);
       }
     });
+}
+
+// sendPicture sends x_0 to the workers when the chains on screen have
+// another picture than the one they hold (chain requests name its key;
+// until it arrives a worker answers with nodes only).
+function sendPicture({ picture: key, width, height }) {
+  if (!key || key === picture) return;
+  const n = 12 * width * height;
+  const bytes = stageView(new ArrayBuffer(n), 0, n);
+  call('chainPicture', key, bytes);
+  picture = key;
+  counts.pictures++;
+  pool.picture({ width, height, bytes: new Uint8Array(bytes.buffer) }).catch(() => {
+    if (picture === key) picture = '';
+  });
 }
 
 function feed() {
@@ -94,6 +150,7 @@ function feed() {
     return;
   }
   const size = pool.size;
+  sendPicture(want.chains[0]);
   if (busy.length !== size) busy = Array.from({ length: size }, (_, i) => busy[i] || 0);
   for (const { key, ts, ...args } of want.chains) {
     const groups = new Map(); // worker → steps, nearest first
@@ -126,15 +183,21 @@ export const api = {
   chainReady: (t) => call('chainReady', t).ready,
   // chainStats(): where the Markov chain's nodes come from: {workers (the
   // pool's size, 0 without), requests, nodes (installed from the workers),
-  // failed, workerMsPerNode and installMsPerNode (medians: the worker's
-  // own time per node, the main thread's time to install one), and the
-  // core's {on, installed, stale, noRoom, held, mainNodes, installMs, t, digest}.
+  // frames (of them, with the worker's RGBA), pictures (x_0 sent), failed,
+  // workerMsPerNode and installMsPerNode (medians: the worker's own time
+  // per node, the main thread's time to install one), installMsMax (the
+  // longest the main thread spent installing one), workerWasmBytes
+  // (each worker's WebAssembly memory, bytes), and the core's {on,
+  // installed, frames, framesShown, stale, noRoom, held, mainNodes,
+  // installMs, t, digest, frameDigest}.
   chainStats() {
     return {
       workers: pool ? pool.size : 0,
       ...counts,
       workerMsPerNode: median(recent.workerMs),
       installMsPerNode: median(recent.installMs),
+      installMsMax: recent.installMs.length ? Math.max(...recent.installMs) : 0,
+      workerWasmBytes: pool ? pool.wasmBytes() : [],
       core: call('chainStats'),
     };
   },

@@ -9,12 +9,15 @@
 //
 // Protocol, one message each way per request, answered in order:
 //   request  {id, op, args}
-//   response {id, result, ms} | {id, error, field, fatal}
-// op is load, sets, sample, grid or loss (see wasm/worker/compute); args
-// are the request's fields. For load, args.bytes (an ArrayBuffer or
-// Uint8Array) or args.url (same origin) is the data set file. result holds
+//   response {id, result, ms, wasmBytes} | {id, error, field, fatal}
+// op is load, sets, sample, grid, loss, chain or picture (see
+// wasm/worker/compute); args are the request's fields. For load,
+// args.bytes (an ArrayBuffer or Uint8Array) or args.url (same origin) is
+// the data set file; for picture, args.bytes is x_0's float32s. result holds
 // the numbers and, as typed arrays whose ArrayBuffers are transferred, the
-// pictures; ms is the worker's own time for the request. field names the
+// pictures; ms is the worker's own time for the request, wasmBytes the
+// size of its WebAssembly memory after it (Go's heap and all it ever held:
+// it never shrinks). field names the
 // argument an error is about; fatal says the Go program has stopped and
 // this worker is useless.
 'use strict';
@@ -22,6 +25,7 @@
 importScripts('wasm_exec.js');
 
 let exited = false;
+let memory = null; // the Go program's WebAssembly.Memory
 
 function sameOrigin(spec) {
   const url = new URL(spec, self.location.href);
@@ -45,6 +49,7 @@ async function start() {
   }
   // run() returns when the Go program exits, which it never should: main
   // defines dissolveCompute and then waits for calls.
+  memory = instance.exports.mem || null;
   go.run(instance).then(() => { exited = true; }, () => { exited = true; });
   if (!self.dissolveCompute) throw new Error('worker: worker.wasm did not define dissolveCompute');
 }
@@ -73,7 +78,7 @@ async function handle(msg) {
     const t0 = performance.now();
     let fields = args;
     let bytes;
-    if (op === 'load') {
+    if (op === 'load' || op === 'picture') {
       bytes = await fileBytes(args);
       const { url, bytes: _, ...rest } = args;
       fields = rest;
@@ -89,7 +94,7 @@ async function handle(msg) {
       result[name] = arr;
       transfer.push(arr.buffer);
     }
-    self.postMessage({ id, result, ms: performance.now() - t0 }, transfer);
+    self.postMessage({ id, result, ms: performance.now() - t0, wasmBytes: memory ? memory.buffer.byteLength : 0 }, transfer);
   } catch (err) {
     self.postMessage({ id, error: String((err && err.message) || err), field: (err && err.field) || '', fatal: exited });
   }

@@ -10,6 +10,7 @@
 //   const grid = await pool.grid({ seed: 7 });  // 16 seeds split over the workers
 //   const loss = await pool.loss({ denoiser: 'local', ts: [10, 100, 500] });
 //   const nodes = await pool.chain({ seed: 7, width: 512, height: 512, ts: [2, 4] }, { worker: 1 });
+//   const key = await pool.picture({ width: 512, height: 512, bytes }); // x_0, for chain's frames
 //
 // Requests' fields are wasm/worker/compute's (schedule, T, betaStart,
 // betaEnd, zeroTerminalSNR, sampler, variance, eta, steps, spacing, clip,
@@ -134,6 +135,7 @@ class Pool {
     this._nextId = 1;
     this._queue = []; // jobs for any worker
     this._loads = new Map(); // name → load args, replayed into new workers
+    this._picture = null; // the picture's args, replayed into new workers
     this._keys = new Map(); // key → the jobs of its latest request
     this._slots = [];
     this._closed = false;
@@ -143,8 +145,15 @@ class Pool {
   /** The number of running workers. */
   get size() { return this._slots.length; }
 
+  /**
+   * wasmBytes lists each running worker's WebAssembly memory in bytes, as
+   * its last answer reported it (0 before its first): Go's heap and all
+   * it ever held, which never shrinks.
+   */
+  wasmBytes() { return this._slots.map((s) => s.wasmBytes); }
+
   _adopt(worker) {
-    const slot = { worker, job: null, own: [] };
+    const slot = { worker, job: null, own: [], wasmBytes: 0 };
     worker.onmessage = (ev) => this._answer(slot, ev.data);
     worker.onerror = (ev) => {
       ev.preventDefault();
@@ -181,7 +190,7 @@ class Pool {
       if (!job) continue;
       slot.job = job;
       const transfer = [];
-      if (job.op === 'load' && job.args.bytes) {
+      if ((job.op === 'load' || job.op === 'picture') && job.args.bytes) {
         // Each worker gets its own copy; the caller's bytes stay usable.
         const b = job.args.bytes;
         const copy = ArrayBuffer.isView(b) ? b.slice() : new Uint8Array(b).slice();
@@ -202,6 +211,7 @@ class Pool {
       msg.result.ms = msg.ms;
       this._settle(job, null, msg.result);
     }
+    if (msg.wasmBytes) slot.wasmBytes = msg.wasmBytes;
     if (msg.fatal) this._replace(slot, msg.error);
     else this._pump();
   }
@@ -236,6 +246,9 @@ class Pool {
     const names = new Set(waiting.map((job) => job.args.name));
     for (const [name, args] of this._loads) {
       if (!names.has(name)) this._job('load', args, null, slot).promise.catch(() => {});
+    }
+    if (this._picture && !waiting.some((job) => job.op === 'picture')) {
+      this._job('picture', this._picture, null, slot).promise.catch(() => {});
     }
     slot.own.push(...waiting);
     this._pump();
@@ -345,13 +358,34 @@ class Pool {
    * worker (modulo the pool's size), so that the steps a worker is given
    * in a row share their ancestors in its trajectory. Resolves to {key,
    * width, height, ts, computed, noise (Float32Array, node k at
-   * [k·D, (k+1)·D), D = 3·width·height), ms}. Never superseded.
+   * [k·D, (k+1)·D), D = 3·width·height), picture, ms}; with args.picture
+   * the key of the worker's picture (see picture), also rgba (Uint8Array,
+   * x_t's RGBA of step ts[k] at [k·4·W·H, (k+1)·4·W·H)) and picture is
+   * that key, else picture is ''. Never superseded.
    */
   chain(args, { worker = 0 } = {}) {
     if (this._closed || this._slots.length === 0) return Promise.reject(namedError('WorkersUnavailable', 'the pool is closed'));
     const job = this._job('chain', args, null, this._slots[worker % this._slots.length]);
     this._pump();
     return job.promise;
+  }
+
+  /**
+   * picture sends x_0 to every worker ({width, height, bytes}: 3·W·H
+   * float32s, planar, as the page's core holds them; each worker gets its
+   * own copy), replacing the one before; workers started later get it
+   * too. A chain request naming its key (args.picture) is then answered
+   * with x_t's RGBA beside each node: rgba (Uint8Array, frame k at
+   * [k·4·W·H, (k+1)·4·W·H)) and picture (the key). Resolves to the key
+   * (diffusion.PictureKey, 16 hex digits).
+   */
+  async picture(args) {
+    if (this._closed) throw namedError('WorkersUnavailable', 'the pool is closed');
+    this._picture = args;
+    const jobs = this._slots.map((slot) => this._job('picture', args, null, slot));
+    this._pump();
+    const r = await Promise.all(jobs.map((j) => j.promise));
+    return r[0].key;
   }
 
   /** close terminates the workers; pending requests reject. */

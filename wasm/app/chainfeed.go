@@ -15,9 +15,14 @@ import (
 // seed and the frame's size (not on x_0), so the page's workers compute
 // the nodes of the coming steps (the compute op chain) and the page's core
 // installs them (diffusion.Trajectory.Install): showing step t then costs
-// only x_t = √ᾱ_t·x_0 + n_t → RGBA. ChainWants says which nodes the chains
-// on screen lack, InstallChain puts one in, ChainReady says whether a step
-// can be shown without computing.
+// only x_t = √ᾱ_t·x_0 + n_t → RGBA. A worker that holds x_0 (sent once per
+// picture, keyed by its diffusion.PictureKey) also converts x_t to RGBA,
+// and InstallChainFrame installs the picture with the node: showing step t
+// then costs a copy (diffusion.Trajectory.InstallFrame), while the node
+// still gives x_t's numbers to the statistics and instruments. ChainWants
+// says which nodes the chains on screen lack, InstallChain and
+// InstallChainFrame put one in, ChainReady says whether a step can be
+// shown without computing.
 
 // WorkerAheadFrames is how many coming steps on the Markov stride the
 // workers compute for while the page plays: 16 strides, 32 steps at the
@@ -62,6 +67,9 @@ type ChainWant struct {
 	Width           int     `json:"width"`
 	Height          int     `json:"height"`
 	Ts              []int   `json:"ts"` // the steps ahead whose nodes are not cached, nearest first
+	// Picture is x_0's diffusion.PictureKey in 16 hex digits: a worker
+	// holding that picture (ChainPicture) sends x_t's RGBA too.
+	Picture string `json:"picture"`
 }
 
 // chains returns the trajectories of the chain panes on screen and their
@@ -95,7 +103,8 @@ func (e *Engine) ChainWants(ahead []int) []ChainWant {
 	for i, tr := range trs {
 		w := ChainWant{Key: fmt.Sprintf("%016x", tr.NoiseKey()), Schedule: cfgs[i].Schedule, T: cfgs[i].T,
 			BetaStart: cfgs[i].BetaStart, BetaEnd: cfgs[i].BetaEnd, ZeroTerminalSNR: cfgs[i].ZeroTerminalSNR,
-			Seed: e.in.seed, Width: e.in.x0.W, Height: e.in.x0.H, Ts: []int{}}
+			Seed: e.in.seed, Width: e.in.x0.W, Height: e.in.x0.H, Ts: []int{},
+			Picture: fmt.Sprintf("%016x", tr.PictureKey())}
 		room := max(1, tr.CacheLimit()-2)
 		for _, t := range ahead {
 			if len(w.Ts) == room {
@@ -126,6 +135,52 @@ func (e *Engine) InstallChain(key string, t int, n []float32, ahead []int) error
 		return err
 	}
 	return tr.Install(k, t, n, append(ahead, e.state.Step)...)
+}
+
+// InstallChainFrame is InstallChain with x_t's picture: rgba (4·W·H
+// bytes) converted by a worker from the x_0 whose PictureKey is pic (16
+// hex digits), shown then by a copy (diffusion.Trajectory.InstallFrame);
+// framed says the picture was kept. A picture of another x_0 (the page
+// changed it, same size, while the worker ran) is left out and the node,
+// which does not depend on x_0, installed alone.
+func (e *Engine) InstallChainFrame(key, pic string, t int, n []float32, rgba []byte, ahead []int) (framed bool, err error) {
+	tr, k, err := e.chainFor(key, t, ahead)
+	if err != nil {
+		return false, err
+	}
+	p, err := strconv.ParseUint(pic, 16, 64)
+	if err != nil || len(pic) != 16 {
+		return false, fmt.Errorf("picture key must be 16 hex digits, got %q", pic)
+	}
+	keep := append(ahead, e.state.Step)
+	if p != tr.PictureKey() {
+		return false, tr.Install(k, t, n, keep...)
+	}
+	return true, tr.InstallFrame(k, p, t, n, rgba, keep...)
+}
+
+// ChainPicture returns x_0, whose PictureKey is pic (16 hex digits), for
+// the workers to convert frames with (ChainWant.Picture); ErrStaleNode if
+// the chains on screen are of another picture.
+func (e *Engine) ChainPicture(pic string) ([]float32, error) {
+	trs, _ := e.chains()
+	for _, tr := range trs {
+		if fmt.Sprintf("%016x", tr.PictureKey()) == pic {
+			return e.in.x0.Pix, nil
+		}
+	}
+	return nil, ErrStaleNode
+}
+
+// ChainFramesShown returns how many frames the chains on screen have
+// shown from pictures the workers converted (InstallChainFrame).
+func (e *Engine) ChainFramesShown() int {
+	trs, _ := e.chains()
+	n := 0
+	for _, tr := range trs {
+		n += tr.FramesShown()
+	}
+	return n
 }
 
 // ChainAccepts says whether InstallChain would take node t of key (given

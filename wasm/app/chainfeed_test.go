@@ -2,12 +2,17 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"testing"
 
 	"dissolve/diffusion"
 	"dissolve/wasm/app"
+	"dissolve/wasm/worker/compute"
 )
 
 // workerNodes computes what a compute worker's chain op sends for want: the
@@ -145,5 +150,95 @@ func TestWorkerAhead(t *testing.T) {
 		if got := app.WorkerAhead(s); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.patch, got, c.want)
 		}
+	}
+}
+
+// The workers' frames: a compute worker (package compute, as in
+// web/worker.wasm) sent the page's x_0 (ChainPicture) converts each step
+// it computes, and the chains on screen show those pictures by a copy
+// (InstallChainFrame): the panes are the bytes of an engine that computes
+// them, x_t's numbers (the statistics) still come from the nodes, and the
+// page converts nothing itself. A frame of another x_0 is left out.
+func TestChainFeedFrames(t *testing.T) {
+	ahead := []int{2, 4, 6, 8, 10, 12, 14, 16}
+	for _, c := range []struct {
+		patch  string
+		chains int
+	}{
+		{`{"mode":"markov"}`, 1},
+		{`{"mode":"markov","compare":"schedules"}`, 2},
+	} {
+		t.Run(c.patch, func(t *testing.T) {
+			fed, ref := newEngine(t, c.patch), newEngine(t, c.patch)
+			fed.Panes()
+			worker := compute.NewEngine()
+			wants := fed.ChainWants(ahead)
+			if len(wants) != c.chains {
+				t.Fatalf("%d chains want nodes, want %d", len(wants), c.chains)
+			}
+			x0, err := fed.ChainPicture(wants[0].Picture)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := make([]byte, 4*len(x0))
+			for i, v := range x0 {
+				binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+			}
+			r, err := worker.Do("picture", []byte(fmt.Sprintf(`{"width":%d,"height":%d}`, wants[0].Width, wants[0].Height)), b)
+			if err != nil || r.(*compute.PictureResult).Key != wants[0].Picture {
+				t.Fatalf("picture: %v, key %+v, want %s", err, r, wants[0].Picture)
+			}
+			for _, w := range wants {
+				args, _ := json.Marshal(w)
+				var a map[string]any
+				json.Unmarshal(args, &a)
+				delete(a, "key")
+				args, _ = json.Marshal(a)
+				r, err := worker.Do("chain", args, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res := r.(*compute.ChainResult)
+				d, f := 3*w.Width*w.Height, 4*w.Width*w.Height
+				if res.Key != w.Key || res.Picture != w.Picture {
+					t.Fatalf("the worker answered key %s picture %q for %s %s", res.Key, res.Picture, w.Key, w.Picture)
+				}
+				for k, st := range res.Ts {
+					// Another picture's frame (the page changed it while the
+					// worker ran): the node alone.
+					if framed, err := fed.InstallChainFrame(w.Key, "00000000000000ff", st, res.Noise[k*d:(k+1)*d], res.RGBA[k*f:(k+1)*f], ahead); framed || err != nil {
+						t.Errorf("another picture's frame: framed %v, %v; want the node alone", framed, err)
+					}
+					if framed, err := fed.InstallChainFrame(w.Key, res.Picture, st, res.Noise[k*d:(k+1)*d], res.RGBA[k*f:(k+1)*f], ahead); err != nil || !framed {
+						t.Fatalf("InstallChainFrame(%d): framed %v, %v", st, framed, err)
+					}
+				}
+			}
+			shown := 0
+			for _, st := range wants[len(wants)-1].Ts {
+				setT(t, fed, st)
+				setT(t, ref, st)
+				got, _ := fed.Panes()
+				want, _ := ref.Panes()
+				for i := range want {
+					if !bytes.Equal(got[i].RGBA, want[i].RGBA) {
+						t.Errorf("t=%d pane %d: the workers' frames give other bytes", st, i)
+					}
+				}
+				shown += c.chains
+				if fed.ChainFramesShown() != shown {
+					t.Errorf("t=%d: %d frames shown from the workers' pictures, want %d", st, fed.ChainFramesShown(), shown)
+				}
+				if fs, rs := fed.Stats(), ref.Stats(); fs != rs {
+					t.Errorf("t=%d: stats %+v, the computing engine's %+v", st, fs, rs)
+				}
+			}
+			if n := fed.ChainComputed(); n != 0 {
+				t.Errorf("the page computed %d nodes, want 0", n)
+			}
+			if _, err := fed.ChainPicture("00000000000000ff"); !errors.Is(err, app.ErrStaleNode) {
+				t.Errorf("ChainPicture of another picture: %v", err)
+			}
+		})
 	}
 }

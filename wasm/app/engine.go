@@ -84,8 +84,8 @@ func (e *Engine) SetState(n State) error {
 	e.in.sched, e.in.x0, e.in.seed, e.in.secondCfg = sched, x0, n.Seed, n.SecondConfig()
 	e.reloadPicture = false
 	// A chain's node cache goes with its picture, seed or schedule, and
-	// with the last pane that shows it; the chains on screen share
-	// markovCacheBytes.
+	// with the last pane that shows it, before the new ones are made; the
+	// chains on screen share markovCacheBytes.
 	e.in.keepChains(n)
 	return nil
 }
@@ -102,10 +102,13 @@ func (e *Engine) SetUpload(img image.Image) {
 // to work ahead. At 1024² (12 MB a frame) it holds 5 frames, less than a
 // path (11 for T = 1000, 15 for T = 10000: 138 and 189 MB), so the
 // trajectory keeps the upper nodes of the path and recomputes the lower
-// ones (more bridge passes a frame, the same bits). Two chains (compare =
-// schedules in the Markov mode) share it, each keeping at least
-// diffusion.MinCacheFrames; a chain no pane shows any more is let go. The
-// page's memory ceiling (MemoryCeiling) counts on it.
+// ones (more bridge passes a frame, the same bits). Nodes installed from
+// the workers with their RGBA frames (InstallChainFrame) keep the frame
+// too (4·W·H bytes beside 12·W·H), within the same budget: 16 nodes at
+// 512², 4 at 1024². Two chains (compare = schedules in the Markov mode)
+// share it, each keeping at least diffusion.MinCacheFrames; a chain no
+// pane shows any more is let go. The page's memory ceiling
+// (MemoryCeiling) counts on it.
 const markovCacheBytes = 64 << 20
 
 // chainFramesBytes is the block the chains' frames are cut from

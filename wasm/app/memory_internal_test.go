@@ -100,3 +100,45 @@ func TestChainsLetGo(t *testing.T) {
 		}
 	}
 }
+
+// A change of seed, picture or schedule drops both chains' caches at once
+// (SetState), not when the next frame replaces them: at 1024² two chains
+// hold 128 MiB, which the new pair would otherwise come on top of.
+func TestSetStateDropsOldChains(t *testing.T) {
+	s := Default()
+	s.Image, s.Size = "gradient", 64
+	s.Mode, s.Compare, s.CompareSchedule = Markov, CompareSchedules, "cosine"
+	s.Step = 10
+	e, err := NewEngine(&Library{}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Panes()
+	if !e.in.chain.ok || !e.in.secondChain.ok {
+		t.Fatal("the chains were not made")
+	}
+	for _, patch := range []func(*State){
+		func(s *State) { s.Seed++ },
+		func(s *State) { s.Image = "checkerboard" },
+		func(s *State) { s.CompareSchedule = "linear" },
+	} {
+		n := e.State()
+		patch(&n)
+		if err := e.SetState(n); err != nil {
+			t.Fatal(err)
+		}
+		if e.in.secondChain.ok {
+			t.Errorf("%+v: the second chain of the previous state is still held", n)
+		}
+		e.Panes()
+		if !e.in.chain.ok || !e.in.secondChain.ok {
+			t.Fatal("the chains were not made again")
+		}
+	}
+	// Only t changed: both kept.
+	n := e.State()
+	n.Step = 20
+	if err := e.SetState(n); err != nil || !e.in.secondChain.ok || !e.in.chain.ok {
+		t.Errorf("a change of t dropped a chain (%v)", err)
+	}
+}

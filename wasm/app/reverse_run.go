@@ -195,6 +195,14 @@ func FrameChecksum(x []float32) string {
 	return fmt.Sprintf("%016x", h.Sum64())
 }
 
+// BytesChecksum is the FNV-64a hash of b in 16 hex digits: a frame's RGBA
+// bytes, compared across runs.
+func BytesChecksum(b []byte) string {
+	h := fnv.New64a()
+	h.Write(b)
+	return fmt.Sprintf("%016x", h.Sum64())
+}
+
 // Stats describes the run at cursor t.
 func (r *ReverseRun) Stats(t int) ReverseStats {
 	d := r.W * r.H * r.C

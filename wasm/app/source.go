@@ -344,7 +344,6 @@ func (in *paneInputs) law(src Source, t int) (a, b, c float64) {
 	return s.SqrtAlphaBar(t), s.SqrtOneMinusAlphaBar(t), 0
 }
 
-
 // rgba writes the picture of src at t to dst (4·W·H bytes) in one pass.
 func (in *paneInputs) rgba(src Source, t int, dst []byte) {
 	switch src.making() {

@@ -7,9 +7,11 @@
 //
 // It defines globalThis.dissolveCompute.call(op, args, bytes):
 //
-//   - op: "load", "sets", "sample", "grid" or "loss" (compute.Ops);
+//   - op: "load", "sets", "sample", "grid", "loss", "chain" or "picture"
+//     (compute.Ops);
 //   - args: the request's fields as a JSON string;
-//   - bytes: a Uint8Array, the data set file for "load" (else undefined).
+//   - bytes: a Uint8Array, the data set file for "load", x_0's float32s
+//     for "picture" (else undefined).
 //
 // It returns {json, arrays}: the result's numbers as a JSON string and its
 // pictures as typed arrays (Float32Array, Uint8Array) over fresh
@@ -19,6 +21,7 @@
 package main
 
 import (
+	"runtime/debug"
 	"syscall/js"
 
 	"dissolve/wasm/worker/compute"
@@ -26,6 +29,7 @@ import (
 )
 
 func main() {
+	debug.SetMemoryLimit(compute.MemoryLimit) // the heap stays near what is live
 	e := compute.NewEngine()
 	api := js.Global().Get("Object").New()
 	api.Set("call", js.FuncOf(func(_ js.Value, args []js.Value) any {

@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -61,9 +62,9 @@ func TestBenchMarkovWorkers(t *testing.T) {
 		if workers == 0 {
 			fed, main = 0, -1 // not counted without a feed
 		}
-		emit(t, "markov size=512 workers=%d loadavg=%s fps=%.1f changed_frames=%d frame_p50_ms=%.1f frame_p95_ms=%.1f kernel_p50_ms=%.2f kernel_p95_ms=%.2f worker_ms_per_node=%.2f install_ms_per_node=%.2f install_go_ms_p50=%.2f nodes_from_workers=%d main_nodes=%d held_frames=%d longtasks=%d longest_ms=%.0f",
+		emit(t, "markov size=512 workers=%d loadavg=%s fps=%.1f changed_frames=%d frame_p50_ms=%.1f frame_p95_ms=%.1f kernel_p50_ms=%.2f kernel_p95_ms=%.2f worker_ms_per_node=%.2f install_ms_per_node=%.2f install_go_ms_p50=%.2f nodes_from_workers=%d main_nodes=%d held_frames=%d install_max_ms=%.1f worker_wasm_mib_max=%.0f longtasks=%d longest_ms=%.0f",
 			workers, loadAvg(), r.Perf.FPS, r.Perf.Changed, r.Perf.FrameMs.P50, r.Perf.FrameMs.P95, r.Perf.KernelMs.P50, r.Perf.KernelMs.P95,
-			r.After.WorkerMsPerNode, r.InstallMsP50, r.After.Core.InstallMs.P50, fed, main, r.After.Core.Held-r.Before.Core.Held, r.LongTasks, r.LongestMs)
+			r.After.WorkerMsPerNode, r.InstallMsP50, r.After.Core.InstallMs.P50, fed, main, r.After.Core.Held-r.Before.Core.Held, r.After.InstallMsMax, slices.Max(append([]float64{0}, r.After.WorkerWasmBytes...))/(1<<20), r.LongTasks, r.LongestMs)
 		if workers > 0 && (r.Perf.KernelMs.P95 > 2 || r.LongTasks > 0) {
 			t.Errorf("%d workers: missed a target (kernel p95 ≤ 2 ms, no long task): %+v", workers, r)
 		}

@@ -16,20 +16,27 @@ type chainStats struct {
 	Workers  int `json:"workers"`
 	Requests int `json:"requests"`
 	Nodes    int `json:"nodes"`
+	Frames   int `json:"frames"`
+	Pictures int `json:"pictures"`
 	Core     struct {
-		On        bool `json:"on"`
-		Installed int  `json:"installed"`
-		Held      int  `json:"held"`
-		MainNodes int  `json:"mainNodes"`
-		InstallMs struct {
+		On          bool `json:"on"`
+		Installed   int  `json:"installed"`
+		Frames      int  `json:"frames"`
+		FramesShown int  `json:"framesShown"`
+		Held        int  `json:"held"`
+		MainNodes   int  `json:"mainNodes"`
+		InstallMs   struct {
 			P50 float64 `json:"p50"`
 			P95 float64 `json:"p95"`
 		} `json:"installMs"`
-		Step   int    `json:"t"`
-		Digest string `json:"digest"`
+		Step        int    `json:"t"`
+		Digest      string `json:"digest"`
+		FrameDigest string `json:"frameDigest"`
 	} `json:"core"`
-	WorkerMsPerNode  float64 `json:"workerMsPerNode"`
-	InstallMsPerNode float64 `json:"installMsPerNode"`
+	WorkerMsPerNode  float64   `json:"workerMsPerNode"`
+	InstallMsPerNode float64   `json:"installMsPerNode"`
+	InstallMsMax     float64   `json:"installMsMax"`
+	WorkerWasmBytes  []float64 `json:"workerWasmBytes"`
 }
 
 // withWorkers makes the page's pool n workers (window.dissolveWorkers, read
@@ -57,9 +64,11 @@ func waitNodes(t *testing.T, ctx context.Context, n int) chainStats {
 }
 
 // TestMarkovFromWorkers: at 512² the playing Markov chain's nodes come from
-// the compute workers (two of them, taking turns), the main thread
-// computes (almost) none, and x_t has the same bits as the page computing
-// the chain itself with no worker (the worker's script missing).
+// the compute workers (two of them, taking turns) with x_t's RGBA frames
+// (the workers hold x_0), the main thread computes (almost) no node and
+// draws the workers' frames, and x_t (its numbers and the RGBA drawn) has
+// the same bits as the page computing the chain itself with no worker
+// (the worker's script missing).
 func TestMarkovFromWorkers(t *testing.T) {
 	const query = "?mode=markov&size=512&seed=5&lang=en"
 	base := startServer(t, repoRoot(t))
@@ -72,6 +81,11 @@ func TestMarkovFromWorkers(t *testing.T) {
 	evalJSON(t, ctx, `ddpm.setState({playing: false}) && true`, nil)
 	if s.Workers != 2 || !s.Core.On || s.Nodes < 40 {
 		t.Fatalf("chain stats %+v: want 2 workers feeding ≥ 40 nodes", s)
+	}
+	// The frames come converted: x_0 went to the workers once, and the
+	// page drew the workers' pictures.
+	if s.Pictures != 1 || s.Core.Frames < 20 || s.Core.FramesShown-before.Core.FramesShown < 10 {
+		t.Errorf("chain stats %+v: want one picture sent, ≥ 20 frames installed, ≥ 10 drawn from them", s)
 	}
 	// Nodes computed on the main thread while fed: only when a worker's node
 	// was very late (chainWait), never most of them.
@@ -97,6 +111,9 @@ func TestMarkovFromWorkers(t *testing.T) {
 	if fed2.Core.Step != t2 || fed2.Core.MainNodes != main {
 		t.Errorf("t=%d after pausing: %+v; the main thread computed %d nodes for it", t2, fed2.Core, fed2.Core.MainNodes-main)
 	}
+	if fed2.Core.FramesShown <= fed.Core.FramesShown {
+		t.Errorf("t=%d after pausing was not drawn from a worker's frame: %+v", t2, fed2.Core)
+	}
 
 	// The same steps with no worker: the page computes the chain itself.
 	broken := brokenServer(t, func(p string) bool { return p == "/web/worker.js" })
@@ -104,7 +121,8 @@ func TestMarkovFromWorkers(t *testing.T) {
 	for _, c := range []struct {
 		t      int
 		digest string
-	}{{t1, fed.Core.Digest}, {t2, fed2.Core.Digest}} {
+		frame  string
+	}{{t1, fed.Core.Digest, fed.Core.FrameDigest}, {t2, fed2.Core.Digest, fed2.Core.FrameDigest}} {
 		navigate(t, ref, fmt.Sprintf("%s/index.html%s&play=0&t=%d", broken, query, c.t))
 		waitReady(t, ref)
 		var r chainStats
@@ -114,6 +132,9 @@ func TestMarkovFromWorkers(t *testing.T) {
 		}
 		if r.Core.Digest != c.digest || c.digest == "" {
 			t.Errorf("t=%d: x_t from the workers' nodes %s, computed on the main thread %s", c.t, c.digest, r.Core.Digest)
+		}
+		if r.Core.FrameDigest != c.frame || c.frame == "" {
+			t.Errorf("t=%d: the RGBA from the workers' frames %s, converted on the main thread %s", c.t, c.frame, r.Core.FrameDigest)
 		}
 	}
 }

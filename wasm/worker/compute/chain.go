@@ -1,7 +1,9 @@
 package compute
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"strconv"
 
 	"dissolve/diffusion"
@@ -9,41 +11,82 @@ import (
 
 // ChainArgs are Chain's arguments: the nodes n_t at the steps Ts of the
 // forward Markov chain (diffusion.Trajectory) of a Width×Height picture
-// (three planes) under the schedule, with the noise of Seed.
+// (three planes) under the schedule, with the noise of Seed. Picture, if
+// not empty, is the PictureKey (16 hex digits) of an x_0 sent with the
+// picture op: the answer then holds x_t's RGBA beside each node.
 type ChainArgs struct {
 	ScheduleArgs
-	Seed   uint64 `json:"seed"`
-	Width  int    `json:"width"`
-	Height int    `json:"height"`
-	Ts     []int  `json:"ts"`
+	Seed    uint64 `json:"seed"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Ts      []int  `json:"ts"`
+	Picture string `json:"picture"`
 }
 
 // ChainResult is Chain's answer. Noise holds the nodes one after the
 // other, node k (of step Ts[k]) at [k·D, (k+1)·D), D = 3·Width·Height.
 // Key is the trajectory's NoiseKey in 16 hex digits: the page's core
-// installs a node only into a trajectory with the same key.
+// installs a node only into a trajectory with the same key. When the
+// request named a picture the worker holds, Picture is its key and RGBA
+// holds x_t = √ᾱ_t·x_0 + n_t of each step as RGBA bytes
+// (diffusion.ClosedFormRGBA: the bytes the page's own conversion gives),
+// frame k at [k·4·W·H, (k+1)·4·W·H); otherwise Picture is empty and RGBA
+// nil (the page converts, and sends the picture again). Noise and RGBA
+// are the engine's buffers, valid until its next Chain.
 type ChainResult struct {
 	Key      string    `json:"key"`
 	Width    int       `json:"width"`
 	Height   int       `json:"height"`
 	Ts       []int     `json:"ts"`
 	Computed int       `json:"computed"` // bridge passes this request cost
+	Picture  string    `json:"picture"`
 	Noise    []float32 `json:"-"`
+	RGBA     []byte    `json:"-"`
 }
 
 // Arrays are the result's typed arrays.
-func (r *ChainResult) Arrays() map[string]any { return map[string]any{"noise": r.Noise} }
+func (r *ChainResult) Arrays() map[string]any {
+	m := map[string]any{"noise": r.Noise}
+	if r.RGBA != nil {
+		m["rgba"] = r.RGBA
+	}
+	return m
+}
 
-// MaxChainSide is the longest side Chain accepts (the page's largest
-// processing size is 1024).
-const MaxChainSide = 2048
+// MaxChainSide is the longest side Chain and Picture accept: the page's
+// largest processing size. (At it, the budget ChainBytes holds the
+// fewest nodes a trajectory needs and the picture with room to spare.)
+const MaxChainSide = 1024
 
 // MaxChainSteps is the most steps one Chain request may ask for.
 const MaxChainSteps = 64
 
-// chainCacheBytes is the memory one kept trajectory may hold in nodes:
-// the path to a step and the steps ahead of it (16 frames at 512²).
-const chainCacheBytes = 48 << 20
+// ChainReplyBytes bounds one Chain answer (its nodes and pictures): 48 MiB,
+// 12 steps at 512², 3 at 1024² with pictures. The page asks for two.
+const ChainReplyBytes = 48 << 20
+
+// ChainBytes is one worker's memory budget for the Markov chain, the
+// default of Engine.SetChainBudget: the nodes cached by all its kept
+// trajectories together, and the picture it converts frames with
+// (12·W·H bytes each). The kept trajectories share what the picture leaves
+// equally, each at most chainShareBytes; a trajectory needs
+// diffusion.MinCacheFrames nodes, so when the shares cannot hold that the
+// least recently used trajectories are dropped (at 1024², 12 MB a node,
+// two trajectories keep 3 nodes each).
+const ChainBytes = 96 << 20
+
+// MemoryLimit is the Go soft memory limit a worker sets
+// (runtime/debug.SetMemoryLimit, wasm/worker): the collector works harder
+// near it instead of letting the heap grow to twice what is live, which
+// a worker's WebAssembly memory, never returned, would keep for good.
+// What is live is ChainBytes for the chain, one answer (ChainReplyBytes),
+// and the reverse process's data sets and runs (tens of MiB).
+const MemoryLimit = 256 << 20
+
+// chainShareBytes caps one trajectory's cache: more than a whole path at
+// 512² (11 nodes of 3 MB), so a worker walking runs of nearby steps
+// computes about one node a step.
+const chainShareBytes = 48 << 20
 
 // keptChains bounds Engine.chains: the state's schedule and a comparison's
 // second one.
@@ -60,11 +103,65 @@ type keptChain struct {
 	tr  *diffusion.Trajectory
 }
 
+// heldPicture is the x_0 a worker converts frames with (the picture op).
+type heldPicture struct {
+	key  uint64
+	w, h int
+	pix  []float32
+}
+
+// PictureArgs are Picture's arguments besides the picture's bytes.
+type PictureArgs struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+// PictureResult is Picture's answer: the picture's diffusion.PictureKey in
+// 16 hex digits, for Chain's picture field.
+type PictureResult struct {
+	Key string `json:"key"`
+}
+
+// Picture keeps x_0, Width×Height×3 float32s (planar, little-endian: the
+// page's core's own numbers), so that Chain can convert the frames of the
+// steps it computes: one picture, replacing the one before.
+func (e *Engine) Picture(a PictureArgs, b []byte) (*PictureResult, error) {
+	if err := checkSide(a.Width, a.Height); err != nil {
+		return nil, err
+	}
+	d := 3 * a.Width * a.Height
+	if len(b) != 4*d {
+		return nil, &diffusion.ParamError{Field: "bytes", Allowed: fmt.Sprintf("%d bytes (3·width·height float32s)", 4*d), Got: strconv.Itoa(len(b))}
+	}
+	e.picture = nil // its memory can go before the new one is made
+	pix := make([]float32, d)
+	for i := range pix {
+		pix[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	e.picture = &heldPicture{key: diffusion.PictureKey(pix), w: a.Width, h: a.Height, pix: pix}
+	e.fitChains()
+	return &PictureResult{Key: fmt.Sprintf("%016x", e.picture.key)}, nil
+}
+
+func checkSide(w, h int) error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"width", w}, {"height", h}} {
+		if f.v < 1 || f.v > MaxChainSide {
+			return &diffusion.ParamError{Field: f.name, Allowed: fmt.Sprintf("an integer in 1..%d", MaxChainSide), Got: strconv.Itoa(f.v)}
+		}
+	}
+	return nil
+}
+
 // Chain computes the nodes n_t of the forward chain at the steps a.Ts with
 // the worker's own diffusion.Trajectory, kept between requests (the last
-// keptChains of them), so that consecutive steps share their ancestors. A
-// node does not depend on x_0, so no picture is sent: the page adds
-// √ᾱ_t·x_0. The bits are those of the page's own trajectory.
+// keptChains of them, within the budget ChainBytes), so that consecutive
+// steps share their ancestors. A node does not depend on x_0: with no
+// picture the page adds √ᾱ_t·x_0 itself; with a.Picture the worker does,
+// and converts x_t to RGBA. The bits are those of the page's own
+// trajectory.
 func (e *Engine) Chain(a ChainArgs) (*ChainResult, error) {
 	s, err := diffusion.NewSchedule(a.Config())
 	if err != nil {
@@ -73,16 +170,27 @@ func (e *Engine) Chain(a ChainArgs) (*ChainResult, error) {
 	if err := checkSeed("seed", a.Seed); err != nil {
 		return nil, err
 	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"width", a.Width}, {"height", a.Height}} {
-		if f.v < 1 || f.v > MaxChainSide {
-			return nil, &diffusion.ParamError{Field: f.name, Allowed: fmt.Sprintf("an integer in 1..%d", MaxChainSide), Got: strconv.Itoa(f.v)}
+	if err := checkSide(a.Width, a.Height); err != nil {
+		return nil, err
+	}
+	var pic *heldPicture
+	if a.Picture != "" {
+		k, err := strconv.ParseUint(a.Picture, 16, 64)
+		if err != nil || len(a.Picture) != 16 {
+			return nil, &diffusion.ParamError{Field: "picture", Allowed: "16 hex digits (a picture's key) or empty", Got: strconv.Quote(a.Picture)}
+		}
+		if p := e.picture; p != nil && p.key == k && p.w == a.Width && p.h == a.Height {
+			pic = p
 		}
 	}
-	if len(a.Ts) < 1 || len(a.Ts) > MaxChainSteps {
-		return nil, &diffusion.ParamError{Field: "ts", Allowed: fmt.Sprintf("a list of 1..%d steps", MaxChainSteps), Got: fmt.Sprintf("%d steps", len(a.Ts))}
+	d := 3 * a.Width * a.Height
+	step := 4 * d
+	if pic != nil {
+		step += 4 * a.Width * a.Height
+	}
+	most := max(1, min(MaxChainSteps, ChainReplyBytes/step))
+	if len(a.Ts) < 1 || len(a.Ts) > most {
+		return nil, &diffusion.ParamError{Field: "ts", Allowed: fmt.Sprintf("a list of 1..%d steps", most), Got: fmt.Sprintf("%d steps", len(a.Ts))}
 	}
 	for _, t := range a.Ts {
 		if t < 1 || t > s.T {
@@ -90,19 +198,39 @@ func (e *Engine) Chain(a ChainArgs) (*ChainResult, error) {
 		}
 	}
 	tr := e.chain(chainKey{a.Config(), a.Seed, a.Width, a.Height}, s)
-	d := 3 * a.Width * a.Height
+	// The answer's arrays are the engine's own, reused: a worker copies
+	// them into JavaScript before the next request, and tens of MB of
+	// garbage a request would grow its memory, which never shrinks.
+	e.replyNoise = grow(e.replyNoise, len(a.Ts)*d)
 	r := &ChainResult{Key: fmt.Sprintf("%016x", tr.NoiseKey()), Width: a.Width, Height: a.Height, Ts: a.Ts,
-		Noise: make([]float32, len(a.Ts)*d)}
+		Noise: e.replyNoise}
+	if pic != nil {
+		e.replyRGBA = grow(e.replyRGBA, len(a.Ts)*4*a.Width*a.Height)
+		r.Picture, r.RGBA = a.Picture, e.replyRGBA
+	}
 	before := tr.Computed()
 	for k, t := range a.Ts {
-		copy(r.Noise[k*d:(k+1)*d], tr.Noise(t))
+		n := r.Noise[k*d : (k+1)*d]
+		copy(n, tr.Noise(t))
+		if pic != nil {
+			f := 4 * a.Width * a.Height
+			diffusion.ClosedFormRGBA(r.RGBA[k*f:(k+1)*f], pic.pix, n, float32(s.SqrtAlphaBar(t)), 1)
+		}
 	}
 	r.Computed = tr.Computed() - before
 	return r, nil
 }
 
+// grow returns buf resliced to n, or a new slice if it is too short.
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	return buf[:n]
+}
+
 // chain returns the kept trajectory of k, or a new one (evicting the least
-// recently used).
+// recently used), with the caches refitted to the budget.
 func (e *Engine) chain(k chainKey, s *diffusion.Schedule) *diffusion.Trajectory {
 	for i, c := range e.chains {
 		if c.key == k {
@@ -111,13 +239,58 @@ func (e *Engine) chain(k chainKey, s *diffusion.Schedule) *diffusion.Trajectory 
 			return c.tr
 		}
 	}
-	d := 3 * k.w * k.h
-	tr := diffusion.NewTrajectory(s, make([]float32, d), k.seed)
-	tr.SetCacheFrames(chainCacheBytes / (4 * d))
-	if len(e.chains) < keptChains {
-		e.chains = append(e.chains, keptChain{})
+	tr := diffusion.NewTrajectory(s, make([]float32, 3*k.w*k.h), k.seed)
+	if len(e.chains) == keptChains {
+		e.chains = e.chains[:keptChains-1]
 	}
-	copy(e.chains[1:], e.chains)
-	e.chains[0] = keptChain{k, tr}
+	e.chains = append([]keptChain{{k, tr}}, e.chains...)
+	e.fitChains()
 	return tr
+}
+
+// fitChains shares the budget left by the picture between the kept
+// trajectories (each at most chainShareBytes), dropping the least recently
+// used ones while a share cannot hold a trajectory's fewest nodes.
+func (e *Engine) fitChains() {
+	avail := e.chainBudget
+	if e.picture != nil {
+		avail -= 4 * len(e.picture.pix)
+	}
+	for {
+		share := min(chainShareBytes, avail/max(1, len(e.chains)))
+		fits := true
+		for _, c := range e.chains {
+			fits = fits && diffusion.MinCacheFrames*12*c.key.w*c.key.h <= share
+		}
+		if fits || len(e.chains) <= 1 {
+			for _, c := range e.chains {
+				c.tr.SetCacheBytes(share)
+			}
+			return
+		}
+		e.chains = e.chains[:len(e.chains)-1]
+	}
+}
+
+// SetChainBudget sets the worker's memory budget for the Markov chain
+// (ChainBytes by default) and refits the kept trajectories to it. A
+// budget below one trajectory's fewest nodes and the picture is exceeded
+// by what those need.
+func (e *Engine) SetChainBudget(bytes int) {
+	e.chainBudget = bytes
+	e.fitChains()
+}
+
+// ChainMemory is the memory the worker keeps for the Markov chain now:
+// the kept trajectories' cached nodes and the picture (the answer's
+// buffers, at most ChainReplyBytes, are apart).
+func (e *Engine) ChainMemory() int {
+	n := 0
+	for _, c := range e.chains {
+		n += c.tr.CacheBytes()
+	}
+	if e.picture != nil {
+		n += 4 * len(e.picture.pix)
+	}
+	return n
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // Ops are the operations Do knows, as a worker's requests name them.
-var Ops = []string{"load", "sets", "sample", "grid", "loss", "chain"}
+var Ops = []string{"load", "sets", "sample", "grid", "loss", "chain", "picture"}
 
 // FieldError is a request that could not be read: not JSON, a field of the
 // wrong type, or a field the operation does not have. Field names it when
@@ -47,7 +47,7 @@ func Arrays(result any) map[string]any {
 
 // Do runs operation op with its JSON arguments args (absent fields take
 // the defaults: Defaults, DefaultGrid, DefaultLoss) and, for load, the
-// file's bytes. The result's JSON encoding is its numbers; Arrays(result)
+// file's bytes (for picture, the picture's). The result's JSON encoding is its numbers; Arrays(result)
 // its pictures. A panic is recovered and returned as an error: a worker
 // keeps serving.
 func (e *Engine) Do(op string, args, file []byte) (result any, err error) {
@@ -89,6 +89,12 @@ func (e *Engine) Do(op string, args, file []byte) (result any, err error) {
 			return nil, err
 		}
 		return e.Chain(a)
+	case "picture":
+		var a PictureArgs
+		if err := decode(op, args, &a); err != nil {
+			return nil, err
+		}
+		return e.Picture(a, file)
 	}
 	return nil, &FieldError{"op", fmt.Sprintf("op must be one of %s, got %q", strings.Join(Ops, ", "), op)}
 }

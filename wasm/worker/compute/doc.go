@@ -22,7 +22,18 @@
 //   - Chain: the forward Markov chain's nodes n_t = x_t − √ᾱ_t·x_0 at
 //     given steps (diffusion.Trajectory, kept between requests), which do
 //     not depend on x_0: the page installs them into its own trajectory
-//     (diffusion.Trajectory.Install) and only adds √ᾱ_t·x_0.
+//     (diffusion.Trajectory.Install) and only adds √ᾱ_t·x_0. Given a
+//     picture's key, it also converts x_t to RGBA with the x_0 sent by
+//     Picture, so that the page only uploads the frame
+//     (diffusion.Trajectory.InstallFrame).
+//   - Picture: the page's x_0 at its processing size, kept (one at a time)
+//     under its diffusion.PictureKey for Chain's frames.
+//
+// # Memory
+//
+// A worker's Markov chain has a budget, ChainBytes (96 MiB): the nodes
+// cached by its kept trajectories together and the picture; one Chain
+// answer is at most ChainReplyBytes. ChainMemory reports what is kept.
 //
 // # Pixels are float32
 //

@@ -23,6 +23,13 @@ type Engine struct {
 	subsets []subset
 	// chains are the forward chains Chain keeps, most recent first.
 	chains []keptChain
+	// picture is the x_0 Chain converts frames with (Picture).
+	picture *heldPicture
+	// chainBudget bounds what chains and picture hold (ChainBytes).
+	chainBudget int
+	// replyNoise and replyRGBA are Chain's answer buffers, reused.
+	replyNoise []float32
+	replyRGBA  []byte
 }
 
 type subset struct {
@@ -36,7 +43,9 @@ type subset struct {
 const keptSubsets = 4
 
 // NewEngine returns an engine with no data sets.
-func NewEngine() *Engine { return &Engine{sets: map[string]*reverse.Dataset{}} }
+func NewEngine() *Engine {
+	return &Engine{sets: map[string]*reverse.Dataset{}, chainBudget: ChainBytes}
+}
 
 // LoadArgs are Load's arguments besides the file's bytes.
 type LoadArgs struct {
