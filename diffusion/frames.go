@@ -25,6 +25,11 @@ type Frames struct {
 	next  int              // the block's first offset never handed out since it was cut
 	free  []int            // offsets handed out and given back
 	out   map[*float32]int // offsets of the frames handed out, by their first number
+
+	// pictures are x_t's RGBA frames given back (InstallFrame keeps one
+	// with a node), all of one length, at most a third of MaxBytes: the
+	// next chain's pictures reuse them.
+	pictures [][]byte
 }
 
 // get returns a frame of n ≥ 1 numbers, from the block if it fits. A frame
@@ -67,6 +72,35 @@ func (f *Frames) put(b []float32) {
 	}
 }
 
+// getPicture returns an RGBA frame of n bytes, a kept one if there is one
+// of that length.
+func (f *Frames) getPicture(n int) []byte {
+	if f != nil {
+		if k := len(f.pictures); k > 0 && len(f.pictures[k-1]) == n {
+			b := f.pictures[k-1]
+			f.pictures[k-1] = nil
+			f.pictures = f.pictures[:k-1]
+			return b
+		}
+	}
+	return make([]byte, n)
+}
+
+// putPicture keeps an RGBA frame for getPicture, if it has the kept ones'
+// length (another length lets them go) and there is room.
+func (f *Frames) putPicture(b []byte) {
+	if f == nil || len(b) == 0 {
+		return
+	}
+	if len(f.pictures) > 0 && len(f.pictures[0]) != len(b) {
+		clear(f.pictures)
+		f.pictures = f.pictures[:0]
+	}
+	if len(b)*(len(f.pictures)+1) <= f.MaxBytes/3 {
+		f.pictures = append(f.pictures, b)
+	}
+}
+
 // Out returns how many of the block's frames are handed out now.
 func (f *Frames) Out() int {
 	if f == nil {
@@ -91,7 +125,8 @@ func NewTrajectoryFrames(s *Schedule, x0 []float32, seed uint64, f *Frames) *Tra
 func (tr *Trajectory) Release() {
 	for i := range tr.cache {
 		tr.frames.put(tr.cache[i].n)
-		tr.cache[i] = cachedNode{} // its installed picture goes too
+		tr.frames.putPicture(tr.cache[i].rgba[:cap(tr.cache[i].rgba)])
+		tr.cache[i] = cachedNode{}
 	}
 	tr.cache = tr.cache[:0]
 	tr.path = tr.path[:0]

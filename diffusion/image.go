@@ -29,6 +29,14 @@ func (p *Planar) N() int { return p.W * p.H }
 // channel. Transparent pixels count as alpha-premultiplied, i.e. over black.
 // A size below 1 is treated as 1; an empty image gives a 1×1 black image.
 func FromImage(img image.Image, size int) *Planar {
+	return FromImageBuf(img, size, nil)
+}
+
+// FromImageBuf is FromImage writing the numbers into buf when its capacity
+// allows (every number is written), so that a caller that makes x_0 again
+// and again (a new picture, a new size) can reuse the memory of one it no
+// longer reads. The returned Planar is new; only its Pix may be buf's.
+func FromImageBuf(img image.Image, size int, buf []float32) *Planar {
 	size = max(size, 1)
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
@@ -54,7 +62,12 @@ func FromImage(img image.Image, size int) *Planar {
 	}
 	xs := boxRanges(sw, w)
 	ys := boxRanges(sh, h)
-	p := NewPlanar(w, h)
+	p := &Planar{W: w, H: h}
+	if n := 3 * w * h; cap(buf) >= n {
+		p.Pix = buf[:n]
+	} else {
+		p.Pix = make([]float32, n)
+	}
 	n := w * h
 	for y := 0; y < h; y++ {
 		y0, y1 := ys[2*y], ys[2*y+1]

@@ -197,6 +197,7 @@ func (tr *Trajectory) setFrames(n int) {
 		for len(tr.cache) > tr.limit { // limit ≥ depth ≥ the path, or nothing kept: a victim exists
 			i := tr.victim()
 			tr.frames.put(tr.cache[i].n)
+			tr.frames.putPicture(tr.cache[i].rgba[:cap(tr.cache[i].rgba)])
 			tr.cache = slices.Delete(tr.cache, i, i+1)
 		}
 	}

@@ -173,7 +173,7 @@ func (tr *Trajectory) InstallFrame(key, pic uint64, t int, n []float32, rgba []b
 	}
 	if len(c.rgba) != len(rgba) {
 		if cap(c.rgba) != len(rgba) {
-			c.rgba = make([]byte, len(rgba)) // exactly: CacheBytes counts the capacity
+			c.rgba = tr.frames.getPicture(len(rgba)) // exactly: CacheBytes counts the capacity
 		}
 		c.rgba = c.rgba[:len(rgba)]
 		copy(c.rgba, rgba)

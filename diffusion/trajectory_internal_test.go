@@ -90,3 +90,31 @@ func TestFillBridgeMatchesFillThenSum(t *testing.T) {
 		}
 	}
 }
+
+// The RGBA pictures installed with nodes go back to the Frames with their
+// trajectory (Release), and the next chain's pictures reuse them.
+func TestFramesKeepPictures(t *testing.T) {
+	s, err := NewSchedule(LessonConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0 := make([]float32, 3*8*8)
+	f := &Frames{MaxBytes: 64 * 4 * len(x0)}
+	rgba := make([]byte, 4*8*8)
+	var first *byte
+	for seed := uint64(1); seed <= 2; seed++ {
+		tr := NewTrajectoryFrames(s, x0, seed, f)
+		worker := NewTrajectory(s, x0, seed)
+		ClosedFormRGBA(rgba, x0, worker.Noise(5), float32(math.Sqrt(s.AlphaBar[5])), 1)
+		if err := tr.InstallFrame(tr.NoiseKey(), tr.PictureKey(), 5, worker.Noise(5), rgba); err != nil {
+			t.Fatal(err)
+		}
+		i := tr.index(5)
+		if seed == 1 {
+			first = &tr.cache[i].rgba[0]
+		} else if &tr.cache[i].rgba[0] != first {
+			t.Error("the second chain's picture did not reuse the first one's memory")
+		}
+		tr.Release()
+	}
+}

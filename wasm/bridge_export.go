@@ -245,7 +245,7 @@ type movieSource struct {
 
 func (b *bridge) movieSource(size int) (*movieSource, error) {
 	s := b.game.eng.State()
-	src := &movieSource{sched: b.game.eng.Schedule(), x0: b.game.eng.X0(), mode: s.Mode, seed: s.Seed}
+	src := &movieSource{sched: b.game.eng.Schedule(), mode: s.Mode, seed: s.Seed}
 	if s.Direction == app.Reverse {
 		r := b.game.stateRun(s)
 		if r == nil {
@@ -262,6 +262,9 @@ func (b *bridge) movieSource(size int) (*movieSource, error) {
 			return nil, err
 		}
 		src.x0 = diffusion.FromImage(pic, size)
+	} else { // the engine reuses x_0's memory two pictures on (Engine.X0): a copy
+		x0 := b.game.eng.X0()
+		src.x0 = &diffusion.Planar{W: x0.W, H: x0.H, Pix: append([]float32(nil), x0.Pix...)}
 	}
 	src.w, src.h = src.x0.W, src.x0.H
 	return src, nil

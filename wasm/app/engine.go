@@ -28,6 +28,10 @@ type Engine struct {
 	in    paneInputs // the schedule, x_0, the seed and what they derive
 
 	reloadPicture bool // a new upload replaced the picture named "upload"
+	// spareX0 is the memory of the x_0 before the current one: the next
+	// x_0 is made in it (two buffers taking turns, each keeping the
+	// largest size shown), so that a new picture or size grows no memory.
+	spareX0 []float32
 
 	frame      memo[frameKey, []byte]   // Frame: x_t of the state's mode
 	panes      []memo[frameKey, []byte] // Panes: one per pane, left to right
@@ -55,7 +59,9 @@ func (e *Engine) State() State { return e.state }
 // the page shows.
 func (e *Engine) Schedule() *diffusion.Schedule { return e.in.sched }
 
-// X0 is the current picture as numbers in [−1, 1].
+// X0 is the current picture as numbers in [−1, 1]. Its numbers are valid
+// until the state's picture or size changes twice (their memory is then
+// reused): copy them to keep them longer.
 func (e *Engine) X0() *diffusion.Planar { return e.in.x0 }
 
 // SetState switches the engine to n, recomputing only what changed. On error
@@ -77,9 +83,14 @@ func (e *Engine) SetState(n State) error {
 		if err != nil {
 			return err
 		}
-		x0 = diffusion.FromImage(img, n.Size)
+		// Into the memory of the x_0 before the current one, which
+		// nothing reads any more (an export copies the x_0 it keeps).
+		x0 = diffusion.FromImageBuf(img, n.Size, e.spareX0)
 	}
 	// Nothing below can fail: commit.
+	if x0 != e.in.x0 && e.in.x0 != nil {
+		e.spareX0 = e.in.x0.Pix
+	}
 	e.state = n
 	e.in.sched, e.in.x0, e.in.seed, e.in.secondCfg = sched, x0, n.Seed, n.SecondConfig()
 	e.reloadPicture = false

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"bytes"
+	"slices"
 	"testing"
 
 	"dissolve/diffusion"
@@ -140,5 +142,44 @@ func TestSetStateDropsOldChains(t *testing.T) {
 	n.Step = 20
 	if err := e.SetState(n); err != nil || !e.in.secondChain.ok || !e.in.chain.ok {
 		t.Errorf("a change of t dropped a chain (%v)", err)
+	}
+}
+
+// x_0 is made in the memory of the one before the current one (two
+// buffers taking turns): after any sequence of pictures and sizes, the
+// panes are those of an engine that starts at the state, and the x_0
+// still current is never written over.
+func TestX0BuffersTakeTurns(t *testing.T) {
+	s := Default()
+	s.Image, s.Size, s.Mode, s.Compare, s.Step = "gradient", 96, Markov, CompareModes, 40
+	e, err := NewEngine(&Library{}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []struct {
+		image string
+		size  int
+	}{{"checkerboard", 96}, {"gradient", 64}, {"checkerboard", 128}, {"gradient", 96}, {"gradient", 128}, {"checkerboard", 32}} {
+		before := e.X0()
+		kept := append([]float32(nil), before.Pix...)
+		n := e.State()
+		n.Image, n.Size = st.image, st.size
+		if err := e.SetState(n); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(before.Pix, kept) {
+			t.Errorf("%s at %d: the x_0 just replaced was written over", st.image, st.size)
+		}
+		fresh, err := NewEngine(&Library{}, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.Panes()
+		want, _ := fresh.Panes()
+		for i := range want {
+			if !bytes.Equal(got[i].RGBA, want[i].RGBA) {
+				t.Errorf("%s at %d: pane %d differs from a fresh engine's", st.image, st.size, i)
+			}
+		}
 	}
 }
