@@ -56,7 +56,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			src, err := b.movieSource(o.Size)
+			src, err := b.movieSource(o.Size, true)
 			if err != nil {
 				return nil, err
 			}
@@ -86,7 +86,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			src, err := b.movieSource(o.Size)
+			src, err := b.movieSource(o.Size, false)
 			if err != nil {
 				return nil, err
 			}
@@ -108,7 +108,7 @@ func init() {
 			s := b.game.eng.State()
 			key = fmt.Sprintf("%s|%s|%d|%s|%p|%p", key, s.Image, s.Seed, s.Mode, b.game.eng.X0(), b.game.eng.Schedule())
 			if b.frames == nil || b.frames.key != key {
-				src, err := b.movieSource(o.Size)
+				src, err := b.movieSource(o.Size, true)
 				if err != nil {
 					return nil, err
 				}
@@ -179,7 +179,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			src, err := b.movieSource(o.Size)
+			src, err := b.movieSource(o.Size, true)
 			if err != nil {
 				return nil, err
 			}
@@ -206,7 +206,7 @@ func init() {
 			}
 			var img *image.RGBA
 			if s := b.game.eng.State(); s.Direction == app.Reverse { // x_t of the run, as on the canvas
-				src, err := b.movieSource(app.MaxExportSize)
+				src, err := b.movieSource(app.MaxExportSize, false)
 				if err != nil {
 					return nil, err
 				}
@@ -243,7 +243,11 @@ type movieSource struct {
 	size int
 }
 
-func (b *bridge) movieSource(size int) (*movieSource, error) {
+// movieSource is the movie of the state at size. keep says it outlives
+// this call (an export that runs on, a video's frames): it then takes a
+// copy of the engine's x_0, whose memory the engine reuses two pictures on
+// (Engine.X0).
+func (b *bridge) movieSource(size int, keep bool) (*movieSource, error) {
 	s := b.game.eng.State()
 	src := &movieSource{sched: b.game.eng.Schedule(), mode: s.Mode, seed: s.Seed}
 	if s.Direction == app.Reverse {
@@ -262,9 +266,10 @@ func (b *bridge) movieSource(size int) (*movieSource, error) {
 			return nil, err
 		}
 		src.x0 = diffusion.FromImage(pic, size)
-	} else { // the engine reuses x_0's memory two pictures on (Engine.X0): a copy
-		x0 := b.game.eng.X0()
+	} else if x0 := b.game.eng.X0(); keep {
 		src.x0 = &diffusion.Planar{W: x0.W, H: x0.H, Pix: append([]float32(nil), x0.Pix...)}
+	} else {
+		src.x0 = x0
 	}
 	src.w, src.h = src.x0.W, src.x0.H
 	return src, nil

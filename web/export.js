@@ -383,11 +383,25 @@ function formatBytes(n) {
 }
 
 // The expected sizes, next to the buttons: when a setting changes, and
-// when the picture, schedule, seed or mode change (at most every 250 ms).
+// when the picture, schedule, seed or mode change (at most every 250 ms),
+// from the first time the panel is on screen: an estimate encodes five
+// GIF frames (50–60 ms of the main thread), which a visitor who never
+// scrolls to the panel need not pay for, least of all while the page
+// starts or samples.
 let estimateTimer = null;
 let estimateKey = '';
+let estimateSeen = false; // the panel's GIF button has been on screen
+let estimateWanted = false; // an estimate waits for it to be
+new IntersectionObserver((entries, io) => {
+  if (!entries.some((e) => e.isIntersecting)) return;
+  estimateSeen = true;
+  io.disconnect();
+  if (estimateWanted) showEstimate();
+}).observe($('export-gif')); // the line itself has no height while empty
 function showEstimate() {
   clearTimeout(estimateTimer);
+  estimateWanted = !estimateSeen;
+  if (estimateWanted) return;
   estimateTimer = setTimeout(() => {
     if (!isReady() || running) return;
     try {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"dissolve/diffusion"
 	"dissolve/wasm/app"
@@ -26,6 +27,14 @@ func TestExportSizes(t *testing.T) {
 	var shown struct {
 		GIF, WebM int
 		Text      string
+	}
+	// The estimate is made once its line has been on screen (it is below
+	// the fold of the page's 1366×768 window), not before.
+	time.Sleep(3 * time.Second) // an eager estimate shows about 1 s after ready
+	var early bool
+	evalJSON(t, ctx, `(() => { const e = document.getElementById('export-estimate'); const early = +e.dataset.gif > 0; document.getElementById('export-gif').scrollIntoView(); return early; })()`, &early)
+	if early {
+		t.Error("the size estimate was made before its line was on screen")
 	}
 	waitFor(t, ctx, "the size estimate", `document.getElementById('export-estimate').dataset.gif > 0`)
 	evalJSON(t, ctx, `(() => { const e = document.getElementById('export-estimate'); return {GIF: +e.dataset.gif, WebM: +e.dataset.webm, Text: e.textContent}; })()`, &shown)
