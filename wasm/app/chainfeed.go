@@ -175,10 +175,15 @@ func (e *Engine) ChainPicture(pic string) ([]float32, error) {
 // ChainFramesShown returns how many frames the chains on screen have
 // shown from pictures the workers converted (InstallChainFrame).
 func (e *Engine) ChainFramesShown() int {
+	return e.sumChains((*diffusion.Trajectory).FramesShown)
+}
+
+// sumChains adds up f over the chains on screen.
+func (e *Engine) sumChains(f func(*diffusion.Trajectory) int) int {
 	trs, _ := e.chains()
 	n := 0
 	for _, tr := range trs {
-		n += tr.FramesShown()
+		n += f(tr)
 	}
 	return n
 }
@@ -228,12 +233,7 @@ func (e *Engine) ChainReady(t int) bool {
 // ChainComputed returns how many nodes the chains on screen have computed
 // themselves (on the page's main thread) since they were made.
 func (e *Engine) ChainComputed() int {
-	trs, _ := e.chains()
-	n := 0
-	for _, tr := range trs {
-		n += tr.Computed()
-	}
-	return n
+	return e.sumChains((*diffusion.Trajectory).Computed)
 }
 
 // ChainBytes returns the memory the engine's chains keep in computed nodes,

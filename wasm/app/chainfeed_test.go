@@ -31,6 +31,22 @@ func workerNodes(t *testing.T, w app.ChainWant) map[int][]float32 {
 	return out
 }
 
+// samePanes moves both engines to step st and checks that fed, whose
+// chains took the workers' what (nodes or frames), shows the bytes of ref,
+// which computed its own.
+func samePanes(t *testing.T, fed, ref *app.Engine, st int, what string) {
+	t.Helper()
+	setT(t, fed, st)
+	setT(t, ref, st)
+	got, _ := fed.Panes()
+	want, _ := ref.Panes()
+	for i := range want {
+		if !bytes.Equal(got[i].RGBA, want[i].RGBA) {
+			t.Errorf("t=%d pane %d: the workers' %s give other bytes", st, i, what)
+		}
+	}
+}
+
 // The chains on screen take the workers' nodes: the panes are the same
 // bytes as an engine that computes them, and the page computes no node.
 func TestChainFeed(t *testing.T) {
@@ -76,15 +92,7 @@ func TestChainFeed(t *testing.T) {
 				if !fed.ChainReady(st) {
 					t.Fatalf("ChainReady(%d) = false after installing it", st)
 				}
-				setT(t, fed, st)
-				setT(t, ref, st)
-				got, _ := fed.Panes()
-				want, _ := ref.Panes()
-				for i := range want {
-					if !bytes.Equal(got[i].RGBA, want[i].RGBA) {
-						t.Errorf("t=%d pane %d: the workers' nodes give other bytes", st, i)
-					}
-				}
+				samePanes(t, fed, ref, st, "nodes")
 			}
 			if n := fed.ChainComputed(); n != 0 {
 				t.Errorf("the page computed %d nodes, want 0", n)
@@ -216,15 +224,7 @@ func TestChainFeedFrames(t *testing.T) {
 			}
 			shown := 0
 			for _, st := range wants[len(wants)-1].Ts {
-				setT(t, fed, st)
-				setT(t, ref, st)
-				got, _ := fed.Panes()
-				want, _ := ref.Panes()
-				for i := range want {
-					if !bytes.Equal(got[i].RGBA, want[i].RGBA) {
-						t.Errorf("t=%d pane %d: the workers' frames give other bytes", st, i)
-					}
-				}
+				samePanes(t, fed, ref, st, "frames")
 				shown += c.chains
 				if fed.ChainFramesShown() != shown {
 					t.Errorf("t=%d: %d frames shown from the workers' pictures, want %d", st, fed.ChainFramesShown(), shown)
