@@ -33,7 +33,7 @@ let unavailable = false;
 const inflight = new Set(); // `${key}:${t}` of the nodes asked for
 let busy = []; // requests in flight, per worker
 const recent = { workerMs: [], installMs: [] }; // per node, the last 256
-const counts = { requests: 0, nodes: 0, frames: 0, pictures: 0, failed: 0 };
+const counts = { requests: 0, nodes: 0, frames: 0, pictures: 0, failed: 0, recycled: 0 };
 let picture = ''; // the key of the x_0 sent to the workers
 
 function keep(list, v) {
@@ -75,10 +75,24 @@ function kick() {
   }
 }
 
-function install(res, ids) {
+function install(res, ids, worker) {
   keep(recent.workerMs, res.ms / res.ts.length);
+  res.left = res.ts.length;
+  res.worker = worker;
   res.ts.forEach((t, k) => pending.push({ res, k, id: ids[k] }));
   kick();
+}
+
+// recycle gives a result's buffers back to the worker that made them once
+// its last node is installed (the core has copied them): the worker fills
+// them with its next nodes instead of making new ones, so the page does
+// not leave tens of megabytes of garbage a frame for V8 to collect when it
+// gets round to it (at 1024², a request's two nodes and frames are 32 MB).
+function recycle(res) {
+  if (--res.left > 0 || !pool) return;
+  const buffers = [res.noise, res.rgba].filter((a) => a && a.buffer.byteLength > 0).map((a) => a.buffer);
+  pool.recycle(buffers, { worker: res.worker });
+  counts.recycled += buffers.length;
 }
 
 // installOne hands node k of a result (and its frame) to the core, which
@@ -103,6 +117,7 @@ function installOne({ res, k, id }) {
     // refused: the page moved on (stale), or no room in the chain's cache
   } finally {
     inflight.delete(id);
+    recycle(res);
   }
 }
 
@@ -112,7 +127,7 @@ function send(worker, key, args, ts) {
   busy[worker]++;
   counts.requests++;
   pool.chain({ ...args, ts }, { worker })
-    .then((res) => install(res, ids), () => {
+    .then((res) => install(res, ids, worker), () => {
       counts.failed++;
       for (const id of ids) inflight.delete(id);
     })
@@ -184,6 +199,8 @@ export const api = {
   // chainStats(): where the Markov chain's nodes come from: {workers (the
   // pool's size, 0 without), requests, nodes (installed from the workers),
   // frames (of them, with the worker's RGBA), pictures (x_0 sent), failed,
+  // recycled (answers' buffers given back to the workers once installed),
+  // reused (of them, those the running workers filled again),
   // workerMsPerNode and installMsPerNode (medians: the worker's own time
   // per node, the main thread's time to install one), installMsMax (the
   // longest the main thread spent installing one), workerWasmBytes
@@ -198,6 +215,7 @@ export const api = {
       installMsPerNode: median(recent.installMs),
       installMsMax: recent.installMs.length ? Math.max(...recent.installMs) : 0,
       workerWasmBytes: pool ? pool.wasmBytes() : [],
+      reused: pool ? pool.reused() : 0,
       core: call('chainStats'),
     };
   },

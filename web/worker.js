@@ -9,7 +9,11 @@
 //
 // Protocol, one message each way per request, answered in order:
 //   request  {id, op, args}
-//   response {id, result, ms, wasmBytes} | {id, error, field, fatal}
+//   response {id, result, ms, wasmBytes, reused} | {id, error, field, fatal}
+// and, unanswered, {recycle: [ArrayBuffer…]}: buffers of earlier results
+// given back (transferred), which the next results of their lengths are
+// written into (dissolveTakeBuffer, called by the Go side) instead of new
+// ones; reused counts the results' buffers that were given-back ones.
 // op is load, sets, sample, grid, loss, chain or picture (see
 // wasm/worker/compute); args are the request's fields. For load,
 // args.bytes (an ArrayBuffer or Uint8Array) or args.url (same origin) is
@@ -94,11 +98,39 @@ async function handle(msg) {
       result[name] = arr;
       transfer.push(arr.buffer);
     }
-    self.postMessage({ id, result, ms: performance.now() - t0, wasmBytes: memory ? memory.buffer.byteLength : 0 }, transfer);
+    self.postMessage({ id, result, ms: performance.now() - t0, wasmBytes: memory ? memory.buffer.byteLength : 0, reused }, transfer);
   } catch (err) {
     self.postMessage({ id, error: String((err && err.message) || err), field: (err && err.field) || '', fatal: exited });
   }
 }
+
+// Buffers given back, by byteLength: a few of each of the latest lengths
+// (a new picture size brings new lengths; the old ones are let go).
+const spare = new Map();
+const SPARE_EACH = 4;
+const SPARE_LENGTHS = 4;
+
+function giveBack(buffers) {
+  for (const b of Array.isArray(buffers) ? buffers : []) {
+    if (!(b instanceof ArrayBuffer) || b.byteLength === 0) continue;
+    let list = spare.get(b.byteLength);
+    if (!list) {
+      if (spare.size >= SPARE_LENGTHS) spare.clear();
+      spare.set(b.byteLength, list = []);
+    }
+    if (list.length < SPARE_EACH) list.push(b);
+  }
+}
+
+// dissolveTakeBuffer(n) is an ArrayBuffer of n bytes, one given back if
+// there is one (its old bytes are overwritten by the caller).
+let reused = 0;
+self.dissolveTakeBuffer = (n) => {
+  const list = spare.get(n);
+  const b = list && list.pop();
+  if (b) reused++;
+  return b || new ArrayBuffer(n);
+};
 
 const started = start();
 started.then(
@@ -110,5 +142,9 @@ started.then(
 // one waits (for start-up, or for a load's fetch).
 let queue = Promise.resolve();
 self.onmessage = (event) => {
+  if (event.data && event.data.recycle) {
+    giveBack(event.data.recycle);
+    return;
+  }
   queue = queue.then(() => handle(event.data));
 };

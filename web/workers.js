@@ -152,8 +152,14 @@ class Pool {
    */
   wasmBytes() { return this._slots.map((s) => s.wasmBytes); }
 
+  /**
+   * reused counts the buffers of the running workers' answers that were
+   * ones given back (recycle) rather than new.
+   */
+  reused() { return this._slots.reduce((n, s) => n + s.reused, 0); }
+
   _adopt(worker) {
-    const slot = { worker, job: null, own: [], wasmBytes: 0 };
+    const slot = { worker, job: null, own: [], wasmBytes: 0, reused: 0 };
     worker.onmessage = (ev) => this._answer(slot, ev.data);
     worker.onerror = (ev) => {
       ev.preventDefault();
@@ -212,6 +218,7 @@ class Pool {
       this._settle(job, null, msg.result);
     }
     if (msg.wasmBytes) slot.wasmBytes = msg.wasmBytes;
+    if (msg.reused) slot.reused = msg.reused;
     if (msg.fatal) this._replace(slot, msg.error);
     else this._pump();
   }
@@ -368,6 +375,19 @@ class Pool {
     const job = this._job('chain', args, null, this._slots[worker % this._slots.length]);
     this._pump();
     return job.promise;
+  }
+
+  /**
+   * recycle gives ArrayBuffers of an answer back to worker number worker
+   * (modulo the pool's size), which fills them with a later answer of the
+   * same length instead of making new ones (they are transferred: the
+   * caller's views of them become empty). The worker keeps a few of each
+   * length and lets the rest go.
+   */
+  recycle(buffers, { worker = 0 } = {}) {
+    if (this._closed || this._slots.length === 0 || buffers.length === 0) return;
+    const slot = this._slots[worker % this._slots.length];
+    slot.worker.postMessage({ recycle: buffers }, buffers);
   }
 
   /**

@@ -85,11 +85,23 @@ func (e *Engine) SetState(n State) error {
 		}
 		// Into the memory of the x_0 before the current one, which
 		// nothing reads any more (an export copies the x_0 it keeps).
+		// A buffer too small for n is made as large as the current
+		// one, so that both keep the largest size shown and going back
+		// to it allocates nothing.
+		if need := 3 * n.Size * n.Size; cap(e.spareX0) < need {
+			if e.in.x0 != nil {
+				need = max(need, cap(e.in.x0.Pix))
+			}
+			e.spareX0 = make([]float32, 0, need)
+		}
 		x0 = diffusion.FromImageBuf(img, n.Size, e.spareX0)
 	}
 	// Nothing below can fail: commit.
-	if x0 != e.in.x0 && e.in.x0 != nil {
-		e.spareX0 = e.in.x0.Pix
+	if x0 != e.in.x0 {
+		e.spareX0 = nil
+		if e.in.x0 != nil {
+			e.spareX0 = e.in.x0.Pix
+		}
 	}
 	e.state = n
 	e.in.sched, e.in.x0, e.in.seed, e.in.secondCfg = sched, x0, n.Seed, n.SecondConfig()
@@ -168,8 +180,13 @@ type PaneFrame struct {
 // what it shows changed.
 func (e *Engine) Panes() (panes []PaneFrame, changed bool) {
 	src := e.state.Sources()
-	if len(e.panes) != len(src) {
-		e.panes = make([]memo[frameKey, []byte], len(src))
+	if len(e.paneFrames) != len(src) {
+		// The panes' memos (and their pixels, at the largest size shown)
+		// outlive a comparison with fewer panes: the next one with more
+		// finds them instead of allocating.
+		for len(e.panes) < len(src) {
+			e.panes = append(e.panes, memo[frameKey, []byte]{})
+		}
 		e.paneFrames = make([]PaneFrame, len(src))
 		changed = true
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"dissolve/diffusion"
 )
@@ -180,6 +181,68 @@ func TestX0BuffersTakeTurns(t *testing.T) {
 			if !bytes.Equal(got[i].RGBA, want[i].RGBA) {
 				t.Errorf("%s at %d: pane %d differs from a fresh engine's", st.image, st.size, i)
 			}
+		}
+	}
+}
+
+// Both of x_0's buffers keep the largest size shown: a lesson that goes to
+// a smaller size and back, again and again (each time another one), makes
+// no third buffer. Go's WebAssembly memory never shrinks, and buffers of
+// ever new sizes leave holes that the next ones do not fit.
+func TestX0BuffersKeepTheLargestSize(t *testing.T) {
+	s := Default()
+	s.Image, s.Size = "gradient", 256
+	e, err := NewEngine(&Library{}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrays := map[*float32]bool{}
+	for i, size := range []int{256, 200, 256, 97, 256, 255, 256, 64, 256, 180} {
+		n := e.State()
+		n.Size, n.Seed = size, uint32(i)
+		if err := e.SetState(n); err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 { // the first x_0 is NewEngine's
+			arrays[unsafe.SliceData(e.X0().Pix)] = true
+		}
+		if c := cap(e.X0().Pix); i > 0 && c < 3*256*256 {
+			t.Errorf("at size %d, x_0's buffer holds %d numbers, fewer than the largest size shown (%d)", size, c, 3*256*256)
+		}
+	}
+	if len(arrays) > 2 {
+		t.Errorf("x_0 took %d buffers, not two taking turns", len(arrays))
+	}
+}
+
+// The panes keep their pixels when a comparison with fewer panes comes
+// and goes: the next one with as many finds them again.
+func TestPanesKeepTheirPixels(t *testing.T) {
+	s := Default()
+	s.Image, s.Size, s.Compare = "gradient", 64, CompareNormalise
+	e, err := NewEngine(&Library{}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	panes, _ := e.Panes()
+	before := map[*byte]bool{}
+	for _, p := range panes {
+		before[unsafe.SliceData(p.RGBA)] = true
+	}
+	for _, c := range []Compare{CompareNone, CompareModes, CompareNormalise} {
+		n := e.State()
+		n.Compare = c
+		if err := e.SetState(n); err != nil {
+			t.Fatal(err)
+		}
+		panes, _ = e.Panes()
+		if len(panes) != len(State.Sources(n)) {
+			t.Fatalf("compare %s: %d panes, want %d", c, len(panes), len(State.Sources(n)))
+		}
+	}
+	for i, p := range panes {
+		if !before[unsafe.SliceData(p.RGBA)] {
+			t.Errorf("pane %d of %d: its pixels are a new buffer", i, len(panes))
 		}
 	}
 }

@@ -18,6 +18,8 @@ type chainStats struct {
 	Nodes    int `json:"nodes"`
 	Frames   int `json:"frames"`
 	Pictures int `json:"pictures"`
+	Recycled int `json:"recycled"`
+	Reused   int `json:"reused"`
 	Core     struct {
 		On          bool `json:"on"`
 		Installed   int  `json:"installed"`
@@ -68,7 +70,8 @@ func waitNodes(t *testing.T, ctx context.Context, n int) chainStats {
 // (the workers hold x_0), the main thread computes (almost) no node and
 // draws the workers' frames, and x_t (its numbers and the RGBA drawn) has
 // the same bits as the page computing the chain itself with no worker
-// (the worker's script missing).
+// (the worker's script missing). The answers' buffers are given back to
+// the workers and filled again.
 func TestMarkovFromWorkers(t *testing.T) {
 	const query = "?mode=markov&size=512&seed=5&lang=en"
 	base := startServer(t, repoRoot(t))
@@ -86,6 +89,11 @@ func TestMarkovFromWorkers(t *testing.T) {
 	// page drew the workers' pictures.
 	if s.Pictures != 1 || s.Core.Frames < 20 || s.Core.FramesShown-before.Core.FramesShown < 10 {
 		t.Errorf("chain stats %+v: want one picture sent, ≥ 20 frames installed, ≥ 10 drawn from them", s)
+	}
+	// The answers' buffers go back to the workers once installed, and the
+	// workers fill them again (the bits compared below come through them).
+	if s.Recycled < 40 || s.Reused < 20 {
+		t.Errorf("chain stats %+v: want ≥ 40 buffers given back, ≥ 20 of them filled again", s)
 	}
 	// Nodes computed on the main thread while fed: only when a worker's node
 	// was very late (chainWait), never most of them.

@@ -83,12 +83,20 @@ func TestSoak(t *testing.T) {
 		s.Wasm = wasmMemory(t, ctx)
 		s.RSS = rendererRSS(t, browserPID)
 		var perf struct {
-			Frames   int     `json:"frames"`
-			FPS      float64 `json:"fps"`
-			HeapLive float64 `json:"heapLiveBytes"`
+			Frames   int       `json:"frames"`
+			FPS      float64   `json:"fps"`
+			HeapLive float64   `json:"heapLiveBytes"`
+			Workers  []float64 `json:"workerWasmBytes"`
 		}
-		evalJSON(t, ctx, `window.ddpm.perf()`, &perf)
+		evalJSON(t, ctx, `({...window.ddpm.perf(), workerWasmBytes: window.ddpm.chainStats().workerWasmBytes})`, &perf)
 		s.Frames, s.FPS, s.GoLive = perf.Frames, perf.FPS, perf.HeapLive
+		for _, w := range perf.Workers {
+			s.WorkerWasm += w
+		}
+		s.Workers = len(perf.Workers)
+		if dir := os.Getenv("SOAK_HEAPDIR"); dir != "" {
+			heapSnapshot(t, ctx, filepath.Join(dir, fmt.Sprintf("heap-%04d.heapsnapshot", int(at.Seconds()))))
+		}
 		samples = append(samples, s)
 		t.Logf("soak: %s", s)
 		if s.Frames == 0 {
@@ -137,9 +145,9 @@ func TestSoak(t *testing.T) {
 
 	// The series, and the growth of each after the warm-up.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%8s %10s %10s %10s %10s %6s %5s  %s\n", "at", "JS heap", "wasm", "Go live", "RSS", "frames", "fps", "state since the last setState")
+	fmt.Fprintf(&b, "%8s %10s %10s %10s %10s %12s %6s %5s  %s\n", "at", "JS heap", "wasm", "Go live", "RSS", "workers", "frames", "fps", "state since the last setState")
 	for _, s := range samples {
-		fmt.Fprintf(&b, "%8v %8.1fMB %8.1fMB %8.1fMB %8.1fMB %6d %5.1f  %s\n", s.At, mb(s.Heap), mb(s.Wasm), mb(s.GoLive), mb(s.RSS), s.Frames, s.FPS, s.State)
+		fmt.Fprintf(&b, "%8v %8.1fMB %8.1fMB %8.1fMB %8.1fMB %d:%7.1fMB %6d %5.1f  %s\n", s.At, mb(s.Heap), mb(s.Wasm), mb(s.GoLive), mb(s.RSS), s.Workers, mb(s.WorkerWasm), s.Frames, s.FPS, s.State)
 	}
 	t.Logf("soak series:\n%s", b.String())
 	for _, series := range []struct {
@@ -175,6 +183,8 @@ type soakSample struct {
 	At         time.Duration
 	Heap, Wasm float64
 	GoLive     float64 // Go's live heap at the last collection (perf().heapLiveBytes), printed
+	WorkerWasm float64 // the compute workers' wasm memories as they last reported them, printed
+	Workers    int     // how many compute workers run, printed
 	RSS        float64
 	Frames     int
 	FPS        float64
@@ -182,7 +192,7 @@ type soakSample struct {
 }
 
 func (s soakSample) String() string {
-	return fmt.Sprintf("%v: JS heap %.1f MB, wasm %.1f MB (Go live %.1f MB), renderer RSS %.1f MB, %d frames in 3 s", s.At, mb(s.Heap), mb(s.Wasm), mb(s.GoLive), mb(s.RSS), s.Frames)
+	return fmt.Sprintf("%v: JS heap %.1f MB, wasm %.1f MB (Go live %.1f MB), renderer RSS %.1f MB (%d workers' wasm %.1f MB), %d frames in 3 s", s.At, mb(s.Heap), mb(s.Wasm), mb(s.GoLive), mb(s.RSS), s.Workers, mb(s.WorkerWasm), s.Frames)
 }
 
 func mb(x float64) float64 { return x / (1 << 20) }
@@ -252,6 +262,31 @@ func jsHeap(t *testing.T, ctx context.Context) float64 {
 		least = math.Min(least, u.UsedSize)
 	}
 	return least
+}
+
+// heapSnapshot writes the page's JS heap snapshot (HeapProfiler) to path.
+func heapSnapshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	done := make(chan struct{})
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chromedp.Listen(lctx, func(ev any) {
+		if c, ok := ev.(*heapprofiler.EventAddHeapSnapshotChunk); ok {
+			f.WriteString(c.Chunk)
+		}
+	})
+	go func() {
+		defer close(done)
+		if _, err := chromedp.Call(ctx, heapprofiler.TakeHeapSnapshot, heapprofiler.TakeHeapSnapshotParams{}); err != nil {
+			t.Errorf("HeapProfiler.takeHeapSnapshot: %v", err)
+		}
+	}()
+	<-done
 }
 
 // memoryHook runs in every frame before the page's scripts (DevTools'

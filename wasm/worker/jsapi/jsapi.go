@@ -59,9 +59,11 @@ func errorValue(msg, field string) js.Value {
 	return v
 }
 
-// typedArray copies a into a new typed array of its element type: the
-// bytes as they lie in memory, little-endian like every browser's typed
-// arrays.
+// typedArray copies a into a typed array of its element type: the bytes
+// as they lie in memory, little-endian like every browser's typed arrays.
+// Its ArrayBuffer is globalThis.dissolveTakeBuffer(n) when the realm
+// defines it (web/worker.js: a buffer the page gave back after an earlier
+// answer), else a new one.
 func typedArray(a any) js.Value {
 	var b []byte
 	kind := "Uint8Array"
@@ -75,7 +77,15 @@ func typedArray(a any) js.Value {
 	default:
 		panic(fmt.Sprintf("no typed array for %T", a))
 	}
-	u8 := js.Global().Get("Uint8Array").New(len(b))
+	var u8 js.Value
+	if take := js.Global().Get("dissolveTakeBuffer"); take.Type() == js.TypeFunction {
+		u8 = js.Global().Get("Uint8Array").New(take.Invoke(len(b)))
+		if u8.Get("byteLength").Int() != len(b) {
+			panic(fmt.Sprintf("dissolveTakeBuffer(%d) gave %d bytes", len(b), u8.Get("byteLength").Int()))
+		}
+	} else {
+		u8 = js.Global().Get("Uint8Array").New(len(b))
+	}
 	js.CopyBytesToJS(u8, b)
 	if kind == "Uint8Array" {
 		return u8
