@@ -27,8 +27,9 @@ type Frames struct {
 	out   map[*float32]int // offsets of the frames handed out, by their first number
 
 	// pictures are x_t's RGBA frames given back (InstallFrame keeps one
-	// with a node), all of one length, at most a third of MaxBytes: the
-	// next chain's pictures reuse them.
+	// with a node), whole (len = cap), at most a third of MaxBytes
+	// together: the next pictures reuse them, at this size or a smaller
+	// one, so that a return to a larger size finds them again.
 	pictures [][]byte
 }
 
@@ -72,32 +73,50 @@ func (f *Frames) put(b []float32) {
 	}
 }
 
-// getPicture returns an RGBA frame of n bytes, a kept one if there is one
-// of that length.
+// getPicture returns an RGBA frame of n bytes: the smallest kept one that
+// holds n bytes and at most 4n (its capacity stays: a picture keeps the
+// largest size it was made for), else a new one.
 func (f *Frames) getPicture(n int) []byte {
 	if f != nil {
-		if k := len(f.pictures); k > 0 && len(f.pictures[k-1]) == n {
-			b := f.pictures[k-1]
-			f.pictures[k-1] = nil
-			f.pictures = f.pictures[:k-1]
-			return b
+		best := -1
+		for i, b := range f.pictures {
+			if c := cap(b); c >= n && c <= 4*n && (best < 0 || c < cap(f.pictures[best])) {
+				best = i
+			}
+		}
+		if best >= 0 {
+			b := f.pictures[best]
+			last := len(f.pictures) - 1
+			f.pictures[best], f.pictures[last] = f.pictures[last], nil
+			f.pictures = f.pictures[:last]
+			return b[:n]
 		}
 	}
 	return make([]byte, n)
 }
 
-// putPicture keeps an RGBA frame for getPicture, if it has the kept ones'
-// length (another length lets them go) and there is room.
+// putPicture keeps an RGBA frame for getPicture while the kept ones take
+// at most a third of MaxBytes; past that the smallest go.
 func (f *Frames) putPicture(b []byte) {
-	if f == nil || len(b) == 0 {
+	if f == nil || cap(b) == 0 {
 		return
 	}
-	if len(f.pictures) > 0 && len(f.pictures[0]) != len(b) {
-		clear(f.pictures)
-		f.pictures = f.pictures[:0]
+	f.pictures = append(f.pictures, b[:cap(b)])
+	total := 0
+	for _, p := range f.pictures {
+		total += cap(p)
 	}
-	if len(b)*(len(f.pictures)+1) <= f.MaxBytes/3 {
-		f.pictures = append(f.pictures, b)
+	for total > f.MaxBytes/3 {
+		small := 0
+		for i, p := range f.pictures {
+			if cap(p) < cap(f.pictures[small]) {
+				small = i
+			}
+		}
+		total -= cap(f.pictures[small])
+		last := len(f.pictures) - 1
+		f.pictures[small], f.pictures[last] = f.pictures[last], nil
+		f.pictures = f.pictures[:last]
 	}
 }
 

@@ -172,8 +172,9 @@ func (tr *Trajectory) InstallFrame(key, pic uint64, t int, n []float32, rgba []b
 		return err
 	}
 	if len(c.rgba) != len(rgba) {
-		if cap(c.rgba) != len(rgba) {
-			c.rgba = tr.frames.getPicture(len(rgba)) // exactly: CacheBytes counts the capacity
+		if cap(c.rgba) < len(rgba) {
+			tr.frames.putPicture(c.rgba)
+			c.rgba = tr.frames.getPicture(len(rgba)) // CacheBytes counts the capacity
 		}
 		c.rgba = c.rgba[:len(rgba)]
 		copy(c.rgba, rgba)

@@ -118,3 +118,57 @@ func TestFramesKeepPictures(t *testing.T) {
 		tr.Release()
 	}
 }
+
+// Pictures given back serve the next ones at their size or a smaller one
+// (down to a quarter of their bytes) and keep their capacity, so that a
+// page that goes to a smaller size and back makes no new picture; the
+// kept ones take at most a third of MaxBytes, the smallest going first.
+func TestFramesPicturesKeepTheLargestSize(t *testing.T) {
+	const big = 4 * 64 * 64
+	f := &Frames{MaxBytes: 3 * 4 * big} // room for 4 big pictures
+	var made []*byte
+	for range 4 {
+		b := f.getPicture(big)
+		made = append(made, &b[0])
+		f.putPicture(b)
+	}
+	if len(f.pictures) != 1 {
+		t.Fatalf("%d pictures kept after taking and giving back one at a time, want 1", len(f.pictures))
+	}
+	for _, tc := range []struct {
+		n     int
+		reuse bool
+	}{{big, true}, {4 * 50 * 50, true}, {4 * 32 * 32, true}, {4 * 31 * 31, false}, {big + 4, false}} {
+		k := len(f.pictures)
+		b := f.getPicture(tc.n)
+		if len(b) != tc.n {
+			t.Fatalf("getPicture(%d) gave %d bytes", tc.n, len(b))
+		}
+		if got := &b[:1][0] == made[0]; got != tc.reuse {
+			t.Errorf("getPicture(%d): reused the kept %d-byte picture %v, want %v", tc.n, big, got, tc.reuse)
+		}
+		if tc.reuse && cap(b) != big {
+			t.Errorf("getPicture(%d): capacity %d, want the kept one's %d", tc.n, cap(b), big)
+		}
+		if tc.reuse {
+			f.putPicture(b)
+		} else if len(f.pictures) != k {
+			t.Errorf("getPicture(%d) made a new picture but took a kept one", tc.n)
+		}
+	}
+	// Past a third of MaxBytes the smallest go.
+	f.putPicture(make([]byte, 100))
+	for range 4 {
+		f.putPicture(make([]byte, big))
+	}
+	total := 0
+	for _, p := range f.pictures {
+		total += cap(p)
+		if cap(p) != big {
+			t.Errorf("a %d-byte picture kept while larger ones were let go", cap(p))
+		}
+	}
+	if total > f.MaxBytes/3 {
+		t.Errorf("kept %d bytes of pictures, over a third of MaxBytes (%d)", total, f.MaxBytes/3)
+	}
+}
