@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"runtime"
 	"syscall/js"
 
 	"dissolve/wasm/app"
@@ -88,6 +89,9 @@ func (b *bridge) install(core js.Value) {
 		return b.game.eng.LiveStats(), nil
 	})
 	b.export(core, "perf", func(args []js.Value) (any, error) {
+		if len(args) > 0 && args[0].Type() == js.TypeBoolean && args[0].Bool() {
+			runtime.GC() // perf({collect: true}): heapLiveBytes now
+		}
 		return struct {
 			PerfReport
 			memoryReport

@@ -34,6 +34,28 @@ export function setState(patch) {
   return out.state;
 }
 
+// perf reports the page's frame rate and memory (the README's reference).
+// perf({collect: true}) first runs Go's garbage collector, so that
+// heapLiveBytes is what Go keeps now rather than at its last collection,
+// and Go lets go of the JavaScript values it no longer holds (syscall/js
+// releases them only when it collects): for measuring memory.
+function perf(opts) {
+  let collect = false;
+  if (opts !== undefined) {
+    if (!isPlainObject(opts)) {
+      throw Object.assign(new Error('perf takes nothing or an object such as {collect: true}'), { code: 'object' });
+    }
+    for (const [key, v] of Object.entries(opts)) {
+      if (key !== 'collect') throw refusal({ field: key.slice(0, 64), code: 'unknown', got: JSON.stringify(key.slice(0, 64)), options: ['collect'] });
+      if (typeof v !== 'boolean') {
+        throw Object.assign(new Error(`collect is ${typeof v}: give true or false`), { field: 'collect', code: 'type' });
+      }
+      collect = v;
+    }
+  }
+  return { ...call('perf', collect), wasmBytes: wasmBytes() };
+}
+
 // refuseLong refuses, before the core sees it, a name or a string value
 // longer than any field takes (the schema's maxString): the core would
 // refuse it too, but only after copying it into Go's memory, which never
@@ -87,7 +109,7 @@ export function publish(extra) {
     schedule: () => call('schedule'),
     stats: () => call('stats'),
     reverseStep: () => call('reverseStep'),
-    perf: () => ({ ...call('perf'), wasmBytes: wasmBytes() }),
+    perf,
     schema: () => call('schema'),
     loadImage,
     shareURL,

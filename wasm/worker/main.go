@@ -30,6 +30,7 @@ import (
 
 func main() {
 	debug.SetMemoryLimit(compute.MemoryLimit) // the heap stays near what is live
+	debug.SetGCPercent(compute.GCPercent)
 	e := compute.NewEngine()
 	api := js.Global().Get("Object").New()
 	api.Set("call", js.FuncOf(func(_ js.Value, args []js.Value) any {

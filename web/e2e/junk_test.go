@@ -101,3 +101,41 @@ func TestThinPictureSpectrum(t *testing.T) {
 	}
 	assertClean(t, ctx, base)
 }
+
+// TestPerfCollect: perf({collect: true}) runs Go's collector first, and
+// perf refuses anything but nothing or {collect: boolean}, naming the
+// field.
+func TestPerfCollect(t *testing.T) {
+	ctx, _ := openPage(t, "?play=0")
+	var got struct {
+		Live    float64 `json:"live"`
+		Wasm    float64 `json:"wasm"`
+		Errors  []struct{ Message, Field, Code string }
+		Default bool `json:"default"`
+	}
+	evalJSON(t, ctx, `(() => {
+		const p = window.ddpm.perf({collect: true});
+		const errors = [];
+		for (const bad of [5, 'x', new Map(), {collect: 1}, {collect: true, gc: true}]) {
+			try { window.ddpm.perf(bad); errors.push({Message: 'returned without a word'}); }
+			catch (e) { errors.push({Message: e.message, Field: e.field || '', Code: e.code || ''}); }
+		}
+		return {live: p.heapLiveBytes, wasm: p.wasmBytes, errors, default: window.ddpm.perf({collect: false}).frames >= 0 && window.ddpm.perf().frames >= 0};
+	})()`, &got)
+	if got.Live <= 0 || got.Wasm < got.Live || !got.Default {
+		t.Errorf("perf({collect: true}): heapLiveBytes %v, wasmBytes %v; perf() and perf({collect: false}) answered: %v", got.Live, got.Wasm, got.Default)
+	}
+	want := []struct{ field, code, text string }{
+		{"", "object", "perf takes nothing or an object"},
+		{"", "object", "perf takes nothing or an object"},
+		{"", "object", "perf takes nothing or an object"},
+		{"collect", "type", "collect is number"},
+		{"gc", "unknown", "gc"},
+	}
+	for i, w := range want {
+		e := got.Errors[i]
+		if e.Field != w.field || e.Code != w.code || !strings.Contains(e.Message, w.text) {
+			t.Errorf("perf junk %d: %+v, want field %q, code %q, a message with %q", i, e, w.field, w.code, w.text)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,12 +31,17 @@ const soakGrowth = 0.05
 // Markov mode with compare = modes (two Markov chains). Every SOAK_STEP
 // (10s) it applies a random valid setState: the heavy state with one or
 // two of schedule, size, mode, seed, t, compare, direction and denoiser
-// changed, drawn from ddpm.schema() with SOAK_SEED (13). Every
+// changed, drawn from ddpm.schema() with SOAK_SEED (13); during the
+// warm-up, two changes at a time from a shuffled deck of every option of
+// those fields and a smaller size (soakDeck), so that the warm-up takes
+// the page through its working set. Every
 // SOAK_SAMPLE (30s) it samples
 //
 //   - the JS heap: Runtime.getHeapUsage's used size after a full garbage
-//     collection (HeapProfiler.collectGarbage), so that the series is what
-//     the page keeps, not when V8 happened to collect;
+//     collection (HeapProfiler.collectGarbage), Go's first
+//     (ddpm.perf({collect: true}): the JavaScript values Go held until its
+//     next collection are let go), so that the series is what the page
+//     keeps, not when V8 or Go happened to collect;
 //   - the wasm memory: the byteLength of the WebAssembly.Memory of every
 //     instance the page and its stage made (the Go program's; memoryHook
 //     finds them: the page exposes no Go instance);
@@ -79,6 +85,12 @@ func TestSoak(t *testing.T) {
 	var samples []soakSample
 	take := func(at time.Duration, state string) {
 		s := soakSample{At: at, State: state}
+		// Go first: syscall/js lets go of the JavaScript values Go
+		// held (each call's arguments) only when Go collects, which at
+		// GCPercent may be seconds away; then its finalizers run at the
+		// next frames.
+		evalJSON(t, ctx, `window.ddpm.perf({collect: true}) && true`, nil)
+		time.Sleep(300 * time.Millisecond)
 		s.Heap = jsHeap(t, ctx)
 		s.Wasm = wasmMemory(t, ctx)
 		s.RSS = rendererRSS(t, browserPID)
@@ -104,6 +116,14 @@ func TestSoak(t *testing.T) {
 		}
 	}
 
+	deck := soakDeck(t, ctx, rng)
+	// The deck is dealt by the setState calls at least a step before the
+	// warm-up's end (the last one's memory is then in the warm-up's peak),
+	// with a call to spare: two of its last changes may be of one field.
+	if steps := int((warmup - step) / step); 2*(steps-1) < len(deck) {
+		t.Fatalf("the warm-up's %d setState calls cannot make the deck's %d changes two at a time: a longer SOAK_WARMUP or a shorter SOAK_STEP", steps, len(deck))
+	}
+	t.Logf("soak: the warm-up makes %d changes, every option of %v once and a smaller size, two at a time", len(deck), soakFields)
 	start := time.Now()
 	state := "1024² markov, compare modes"
 	take(0, state)
@@ -120,7 +140,10 @@ func TestSoak(t *testing.T) {
 		}
 		if now >= nextStep {
 			nextStep += step
-			patch := soakPatch(t, ctx, rng, heavy)
+			if now > warmup-step && len(deck) > 0 {
+				t.Fatalf("at %v the warm-up's deck still holds %v", now.Round(time.Second), deck)
+			}
+			patch := soakPatch(t, ctx, rng, heavy, &deck)
 			var res struct {
 				Err string `json:"err"`
 			}
@@ -197,9 +220,44 @@ func (s soakSample) String() string {
 
 func mb(x float64) float64 { return x / (1 << 20) }
 
-// soakPatch is the heavy state with one or two fields changed to valid
-// values from the schema.
-func soakPatch(t *testing.T, ctx context.Context, rng *rand.Rand, heavy string) string {
+// soakFields are the fields the soak's setState calls change.
+var soakFields = []string{"schedule", "size", "mode", "seed", "t", "compare", "direction", "denoiser"}
+
+// soakChange is one field set to one value (Value nil: a random valid one).
+type soakChange struct {
+	Name  string
+	Value any
+}
+
+// soakDeck is every option of the soak's enum fields and a random size, in
+// a random order: the warm-up's changes, so that the warm-up takes the page
+// through its working set (every comparison, direction and denoiser at
+// 1024², and a smaller size) before the series must stay flat.
+func soakDeck(t *testing.T, ctx context.Context, rng *rand.Rand) []soakChange {
+	t.Helper()
+	var fields []schemaField
+	evalJSON(t, ctx, `window.ddpm.schema().fields`, &fields)
+	var deck []soakChange
+	for _, f := range fields {
+		if !slices.Contains(soakFields, f.Name) {
+			continue
+		}
+		if f.Kind == "enum" {
+			for _, o := range f.Options {
+				deck = append(deck, soakChange{f.Name, o})
+			}
+		} else if f.Name == "size" {
+			deck = append(deck, soakChange{Name: f.Name})
+		}
+	}
+	rng.Shuffle(len(deck), func(i, j int) { deck[i], deck[j] = deck[j], deck[i] })
+	return deck
+}
+
+// soakPatch is the heavy state with fields changed to valid values from the
+// schema: the next two of the deck (of two fields) while it lasts, then one
+// or two fields at random.
+func soakPatch(t *testing.T, ctx context.Context, rng *rand.Rand, heavy string, deck *[]soakChange) string {
 	t.Helper()
 	var snap struct {
 		State  map[string]any `json:"state"`
@@ -214,16 +272,34 @@ func soakPatch(t *testing.T, ctx context.Context, rng *rand.Rand, heavy string) 
 	for _, f := range snap.Fields {
 		byName[f.Name] = f
 	}
-	names := []string{"schedule", "size", "mode", "seed", "t", "compare", "direction", "denoiser"}
-	for n := 1 + rng.Intn(2); n > 0; n-- {
-		f, ok := byName[names[rng.Intn(len(names))]]
-		if !ok {
-			t.Fatalf("the schema has no field %q: %v", f.Name, snap.Fields)
+	var changes []soakChange
+	if d := *deck; len(d) > 0 {
+		changes = append(changes, d[0])
+		d = d[1:]
+		for i, c := range d { // a second change, of another field
+			if c.Name != changes[0].Name {
+				changes = append(changes, c)
+				d = slices.Delete(d, i, i+1)
+				break
+			}
 		}
-		switch f.Kind {
-		case "enum":
+		*deck = d
+	} else {
+		for n := 1 + rng.Intn(2); n > 0; n-- {
+			changes = append(changes, soakChange{Name: soakFields[rng.Intn(len(soakFields))]})
+		}
+	}
+	for _, c := range changes {
+		f, ok := byName[c.Name]
+		if !ok {
+			t.Fatalf("the schema has no field %q: %v", c.Name, snap.Fields)
+		}
+		switch {
+		case c.Value != nil:
+			patch[f.Name] = c.Value
+		case f.Kind == "enum":
 			patch[f.Name] = f.Options[rng.Intn(len(f.Options))]
-		case "integer":
+		case f.Kind == "integer":
 			hi := *f.Max
 			if f.MaxField != "" {
 				if y, ok := snap.State[f.MaxField].(float64); ok {
