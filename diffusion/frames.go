@@ -28,8 +28,9 @@ type Frames struct {
 
 	// pictures are x_t's RGBA frames given back (InstallFrame keeps one
 	// with a node), whole (len = cap), at most a third of MaxBytes
-	// together: the next pictures reuse them, at this size or a smaller
-	// one, so that a return to a larger size finds them again.
+	// together: the next pictures reuse them, at this size or one down to
+	// a sixteenth of its bytes, so that a return to a larger size finds
+	// them again.
 	pictures [][]byte
 }
 
@@ -74,13 +75,14 @@ func (f *Frames) put(b []float32) {
 }
 
 // getPicture returns an RGBA frame of n bytes: the smallest kept one that
-// holds n bytes and at most 4n (its capacity stays: a picture keeps the
-// largest size it was made for), else a new one.
+// holds n bytes and at most 16n (its capacity stays: a picture keeps the
+// largest size it was made for; a 1024² one serves down to 256²), else a
+// new one.
 func (f *Frames) getPicture(n int) []byte {
 	if f != nil {
 		best := -1
 		for i, b := range f.pictures {
-			if c := cap(b); c >= n && c <= 4*n && (best < 0 || c < cap(f.pictures[best])) {
+			if c := cap(b); c >= n && c <= 16*n && (best < 0 || c < cap(f.pictures[best])) {
 				best = i
 			}
 		}

@@ -120,7 +120,7 @@ func TestFramesKeepPictures(t *testing.T) {
 }
 
 // Pictures given back serve the next ones at their size or a smaller one
-// (down to a quarter of their bytes) and keep their capacity, so that a
+// (down to a sixteenth of their bytes) and keep their capacity, so that a
 // page that goes to a smaller size and back makes no new picture; the
 // kept ones take at most a third of MaxBytes, the smallest going first.
 func TestFramesPicturesKeepTheLargestSize(t *testing.T) {
@@ -138,7 +138,7 @@ func TestFramesPicturesKeepTheLargestSize(t *testing.T) {
 	for _, tc := range []struct {
 		n     int
 		reuse bool
-	}{{big, true}, {4 * 50 * 50, true}, {4 * 32 * 32, true}, {4 * 31 * 31, false}, {big + 4, false}} {
+	}{{big, true}, {4 * 50 * 50, true}, {4 * 16 * 16, true}, {4 * 15 * 15, false}, {big + 4, false}} {
 		k := len(f.pictures)
 		b := f.getPicture(tc.n)
 		if len(b) != tc.n {
