@@ -100,6 +100,11 @@ const chainShareBytes = 48 << 20
 // second one.
 const keptChains = 2
 
+// chainFramesBytes is the worker's block of chain frames (Engine.frames):
+// the budget's nodes and two copies of x_0 (the trajectories' own, zeros:
+// a node does not depend on x_0) at the largest side a worker accepts.
+const chainFramesBytes = ChainBytes + 2*3*MaxChainSide*MaxChainSide*4
+
 type chainKey struct {
 	cfg  diffusion.Config
 	seed uint64
@@ -247,10 +252,23 @@ func (e *Engine) chain(k chainKey, s *diffusion.Schedule) *diffusion.Trajectory 
 			return c.tr
 		}
 	}
-	tr := diffusion.NewTrajectory(s, make([]float32, 3*k.w*k.h), k.seed)
-	if len(e.chains) == keptChains {
-		e.chains = e.chains[:keptChains-1]
+	// A chain of another size is not asked for again (the page's chains
+	// share its picture's size), and its frames, back in the block, let
+	// the block be cut for this size.
+	kept := e.chains[:0]
+	for _, c := range e.chains {
+		if c.key.w == k.w && c.key.h == k.h && len(kept) < keptChains-1 {
+			kept = append(kept, c)
+		} else {
+			c.tr.Release()
+		}
 	}
+	clear(e.chains[len(kept):])
+	e.chains = kept
+	if n := 3 * k.w * k.h; cap(e.zeros) < n {
+		e.zeros = make([]float32, n)
+	}
+	tr := diffusion.NewTrajectoryFrames(s, e.zeros[:3*k.w*k.h], k.seed, e.frames)
 	e.chains = append([]keptChain{{k, tr}}, e.chains...)
 	e.fitChains()
 	return tr
@@ -276,7 +294,10 @@ func (e *Engine) fitChains() {
 			}
 			return
 		}
-		e.chains = e.chains[:len(e.chains)-1]
+		last := len(e.chains) - 1
+		e.chains[last].tr.Release()
+		e.chains[last] = keptChain{}
+		e.chains = e.chains[:last]
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -270,5 +271,35 @@ func TestChainBudget(t *testing.T) {
 				t.Fatalf("1024², seed %d, ts %v: %d bytes kept, budget %d", seed, ts, m, compute.ChainBytes)
 			}
 		}
+	}
+}
+
+// A chain for a new seed, or at another size and back, takes its nodes
+// from the worker's block of frames, not from new memory: a worker's
+// WebAssembly memory never shrinks, and each new chain's frames made
+// while the last one's waited for the collector grew it for good (a soak's
+// worker from 258 to 295 MB at one new seed).
+func TestChainsReuseTheirFrames(t *testing.T) {
+	e := compute.NewEngine()
+	run := func(seed uint64, side int) {
+		a := compute.ChainArgs{ScheduleArgs: compute.Defaults().ScheduleArgs, Seed: seed, Width: side, Height: side, Ts: []int{500, 501}}
+		if _, err := e.Chain(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(1, 256) // the block, the answer's buffers
+	run(2, 256)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for seed := uint64(3); seed < 9; seed++ {
+		run(seed, 256)
+		if seed == 5 {
+			run(seed, 128)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	frame := uint64(12 * 256 * 256)
+	if got := after.TotalAlloc - before.TotalAlloc; got > frame {
+		t.Errorf("six new chains (and one at another size) allocated %.1f MB, more than a frame (%.1f MB)", float64(got)/(1<<20), float64(frame)/(1<<20))
 	}
 }

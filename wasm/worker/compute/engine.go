@@ -27,6 +27,14 @@ type Engine struct {
 	picture *heldPicture
 	// chainBudget bounds what chains and picture hold (ChainBytes).
 	chainBudget int
+	// frames is the block the chains' nodes are cut from (chainFramesBytes,
+	// made at the first chain): a new seed's chain reuses the memory of
+	// the one it replaces instead of leaving it to the collector, which in
+	// WebAssembly would grow the worker's memory for good.
+	frames *diffusion.Frames
+	// zeros is the chains' x_0 (a node does not depend on it), at the
+	// largest size asked for.
+	zeros []float32
 	// replyNoise and replyRGBA are Chain's answer buffers, reused.
 	replyNoise []float32
 	replyRGBA  []byte
@@ -44,7 +52,7 @@ const keptSubsets = 4
 
 // NewEngine returns an engine with no data sets.
 func NewEngine() *Engine {
-	return &Engine{sets: map[string]*reverse.Dataset{}, chainBudget: ChainBytes}
+	return &Engine{sets: map[string]*reverse.Dataset{}, chainBudget: ChainBytes, frames: &diffusion.Frames{MaxBytes: chainFramesBytes}}
 }
 
 // LoadArgs are Load's arguments besides the file's bytes.
