@@ -25,6 +25,7 @@ type Frames struct {
 	next  int              // the block's first offset never handed out since it was cut
 	free  []int            // offsets handed out and given back
 	out   map[*float32]int // offsets of the frames handed out, by their first number
+	fresh int              // frames made afresh: the block was out, or cut for another length
 
 	// pictures are x_t's RGBA frames given back (InstallFrame keeps one
 	// with a node), whole (len = cap), at most a third of MaxBytes
@@ -48,6 +49,7 @@ func (f *Frames) get(n int) []float32 {
 		f.n, f.next, f.free = n, 0, f.free[:0]
 	}
 	if f.n != n {
+		f.fresh++
 		return make([]float32, n)
 	}
 	off := -1
@@ -56,6 +58,7 @@ func (f *Frames) get(n int) []float32 {
 	} else if f.next+n <= len(f.block) {
 		off, f.next = f.next, f.next+n
 	} else {
+		f.fresh++
 		return make([]float32, n)
 	}
 	b := f.block[off : off+n : off+n]
@@ -120,6 +123,15 @@ func (f *Frames) putPicture(b []byte) {
 		f.pictures[small], f.pictures[last] = f.pictures[last], nil
 		f.pictures = f.pictures[:last]
 	}
+}
+
+// Afresh returns how many frames get has made outside the block so far:
+// each is memory the block was meant to spare.
+func (f *Frames) Afresh() int {
+	if f == nil {
+		return 0
+	}
+	return f.fresh
 }
 
 // Out returns how many of the block's frames are handed out now.

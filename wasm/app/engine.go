@@ -135,9 +135,13 @@ func (e *Engine) SetUpload(img image.Image) {
 const markovCacheBytes = 64 << 20
 
 // chainFramesBytes is the block the chains' frames are cut from
-// (diffusion.Frames): their caches (markovCacheBytes) and room for two
-// copies of x_0 at the largest size (1024²: 12 MB each), one per chain.
-const chainFramesBytes = markovCacheBytes + 2*3*MaxSize*MaxSize*4
+// (diffusion.Frames): their caches (markovCacheBytes, or the fewest frames
+// two chains keep, diffusion.MinCacheFrames each, when that is more: at
+// 1024², 6 × 12 MB) and room for two copies of x_0 at the largest size
+// (1024²: 12 MB each), one per chain. Smaller, two chains at 1024² took a
+// frame from outside it (a soak's compare = schedules: 12 MB more, for
+// good).
+const chainFramesBytes = max(markovCacheBytes, 2*diffusion.MinCacheFrames*3*MaxSize*MaxSize*4) + 2*3*MaxSize*MaxSize*4
 
 // MemoryCeiling is the most WebAssembly memory the page may take, at every
 // size and mode (README, "Memory"; docs/performance.md has the figures;

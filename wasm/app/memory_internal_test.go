@@ -44,6 +44,11 @@ func TestChainsKeepTheirBudget(t *testing.T) {
 			if b := e.ChainBytes(); b > budget {
 				t.Errorf("size %d, T %d, t %d: the chains keep %d MB, over their budget of %d MB", tc.size, tc.T, step, b>>20, budget>>20)
 			}
+			// Within the block: a frame made outside it is memory the
+			// page keeps for good.
+			if n := e.in.frames.Afresh(); n > 0 {
+				t.Errorf("size %d, T %d, t %d: %d frames made outside the chains' block", tc.size, tc.T, step, n)
+			}
 		}
 	}
 }
