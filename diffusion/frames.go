@@ -90,11 +90,7 @@ func (f *Frames) getPicture(n int) []byte {
 			}
 		}
 		if best >= 0 {
-			b := f.pictures[best]
-			last := len(f.pictures) - 1
-			f.pictures[best], f.pictures[last] = f.pictures[last], nil
-			f.pictures = f.pictures[:last]
-			return b[:n]
+			return f.takePicture(best)[:n]
 		}
 	}
 	return make([]byte, n)
@@ -118,11 +114,18 @@ func (f *Frames) putPicture(b []byte) {
 				small = i
 			}
 		}
-		total -= cap(f.pictures[small])
-		last := len(f.pictures) - 1
-		f.pictures[small], f.pictures[last] = f.pictures[last], nil
-		f.pictures = f.pictures[:last]
+		total -= cap(f.takePicture(small))
 	}
+}
+
+// takePicture removes kept picture i (the last takes its place) and
+// returns it.
+func (f *Frames) takePicture(i int) []byte {
+	b := f.pictures[i]
+	last := len(f.pictures) - 1
+	f.pictures[i], f.pictures[last] = f.pictures[last], nil
+	f.pictures = f.pictures[:last]
+	return b
 }
 
 // Afresh returns how many frames get has made outside the block so far:
