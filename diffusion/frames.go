@@ -14,25 +14,77 @@ package diffusion
 // frames of one length at a time: when every frame is back, the next
 // length asked for cuts it anew. A frame that does not fit (the block is
 // out, or frames of another length are out) is made afresh, and let go
-// when given back. A nil *Frames makes every frame afresh. Frames is not
+// when given back. The RGBA pictures installed with the frames
+// (Trajectory.InstallFrame) come from a second block, of MaxBytes/3, in the
+// same way. A nil *Frames makes every frame afresh. Frames is not
 // safe for concurrent use: share one only between trajectories used by one
 // goroutine.
 type Frames struct {
 	MaxBytes int
 
-	block []float32
-	n     int              // the length the block is cut into now
-	next  int              // the block's first offset never handed out since it was cut
-	free  []int            // offsets handed out and given back
-	out   map[*float32]int // offsets of the frames handed out, by their first number
-	fresh int              // frames made afresh: the block was out, or cut for another length
+	floats slab[float32] // x_0 and the cache frames: MaxBytes
+	// pictures are x_t's RGBA frames (InstallFrame keeps one with a
+	// node), cut from a block of a third of MaxBytes (made at the first
+	// picture): a node's picture takes 4·W·H bytes, a third of its frame's
+	// 12·W·H, so the pictures of the nodes the block holds fit. A
+	// picture size's many small pictures would otherwise leave holes
+	// where the next larger pictures do not fit.
+	pictures slab[byte]
+}
 
-	// pictures are x_t's RGBA frames given back (InstallFrame keeps one
-	// with a node), whole (len = cap), at most a third of MaxBytes
-	// together: the next pictures reuse them, at this size or one down to
-	// a sixteenth of its bytes, so that a return to a larger size finds
-	// them again.
-	pictures [][]byte
+// slab is one block cut into pieces of one length at a time: when every
+// piece is back, the next length asked for cuts it anew. A piece that does
+// not fit (the block is out, or pieces of another length are out) is made
+// afresh, and let go when given back.
+type slab[T any] struct {
+	block []T
+	n     int        // the length the block is cut into now
+	next  int        // the block's first offset never handed out since it was cut
+	free  []int      // offsets handed out and given back
+	out   map[*T]int // offsets of the pieces handed out, by their first element
+	fresh int        // pieces made afresh
+}
+
+// get returns a piece of n ≥ 1 elements, from the block (of size elements,
+// made at the first call) if it fits. A piece holds what its last use
+// left: callers overwrite it whole. Its capacity is n.
+func (s *slab[T]) get(size, n int) []T {
+	if s.block == nil {
+		s.block = make([]T, size)
+		s.out = map[*T]int{}
+	}
+	if len(s.out) == 0 && s.n != n { // all back: cut the block anew
+		s.n, s.next, s.free = n, 0, s.free[:0]
+	}
+	if s.n != n {
+		s.fresh++
+		return make([]T, n)
+	}
+	off := -1
+	if k := len(s.free); k > 0 {
+		off, s.free = s.free[k-1], s.free[:k-1]
+	} else if s.next+n <= len(s.block) {
+		off, s.next = s.next, s.next+n
+	} else {
+		s.fresh++
+		return make([]T, n)
+	}
+	b := s.block[off : off+n : off+n]
+	s.out[&b[0]] = off
+	return b
+}
+
+// put takes back a piece get handed out (of any length: its capacity is
+// the piece's); any other is let go.
+func (s *slab[T]) put(b []T) {
+	if cap(b) == 0 {
+		return
+	}
+	b = b[:cap(b)]
+	if off, ok := s.out[&b[0]]; ok {
+		delete(s.out, &b[0])
+		s.free = append(s.free, off)
+	}
 }
 
 // get returns a frame of n ≥ 1 numbers, from the block if it fits. A frame
@@ -41,100 +93,40 @@ func (f *Frames) get(n int) []float32 {
 	if f == nil || n < 1 {
 		return make([]float32, n)
 	}
-	if f.block == nil {
-		f.block = make([]float32, f.MaxBytes/4)
-		f.out = map[*float32]int{}
-	}
-	if len(f.out) == 0 && f.n != n { // all back: cut the block anew
-		f.n, f.next, f.free = n, 0, f.free[:0]
-	}
-	if f.n != n {
-		f.fresh++
-		return make([]float32, n)
-	}
-	off := -1
-	if k := len(f.free); k > 0 {
-		off, f.free = f.free[k-1], f.free[:k-1]
-	} else if f.next+n <= len(f.block) {
-		off, f.next = f.next, f.next+n
-	} else {
-		f.fresh++
-		return make([]float32, n)
-	}
-	b := f.block[off : off+n : off+n]
-	f.out[&b[0]] = off
-	return b
+	return f.floats.get(f.MaxBytes/4, n)
 }
 
 // put takes back a frame get handed out; any other is let go.
 func (f *Frames) put(b []float32) {
-	if f == nil || len(b) == 0 {
-		return
-	}
-	if off, ok := f.out[&b[0]]; ok {
-		delete(f.out, &b[0])
-		f.free = append(f.free, off)
-	}
-}
-
-// getPicture returns an RGBA frame of n bytes: the smallest kept one that
-// holds n bytes and at most 16n (its capacity stays: a picture keeps the
-// largest size it was made for; a 1024² one serves down to 256²), else a
-// new one.
-func (f *Frames) getPicture(n int) []byte {
 	if f != nil {
-		best := -1
-		for i, b := range f.pictures {
-			if c := cap(b); c >= n && c <= 16*n && (best < 0 || c < cap(f.pictures[best])) {
-				best = i
-			}
-		}
-		if best >= 0 {
-			return f.takePicture(best)[:n]
-		}
+		f.floats.put(b)
 	}
-	return make([]byte, n)
 }
 
-// putPicture keeps an RGBA frame for getPicture while the kept ones take
-// at most a third of MaxBytes; past that the smallest go.
+// getPicture returns an RGBA frame of n ≥ 1 bytes (capacity n), from the
+// pictures' block if it fits.
+func (f *Frames) getPicture(n int) []byte {
+	if f == nil || n < 1 {
+		return make([]byte, n)
+	}
+	return f.pictures.get(f.MaxBytes/3, n)
+}
+
+// putPicture takes back a picture getPicture handed out; any other is let
+// go.
 func (f *Frames) putPicture(b []byte) {
-	if f == nil || cap(b) == 0 {
-		return
-	}
-	f.pictures = append(f.pictures, b[:cap(b)])
-	total := 0
-	for _, p := range f.pictures {
-		total += cap(p)
-	}
-	for total > f.MaxBytes/3 {
-		small := 0
-		for i, p := range f.pictures {
-			if cap(p) < cap(f.pictures[small]) {
-				small = i
-			}
-		}
-		total -= cap(f.takePicture(small))
+	if f != nil {
+		f.pictures.put(b)
 	}
 }
 
-// takePicture removes kept picture i (the last takes its place) and
-// returns it.
-func (f *Frames) takePicture(i int) []byte {
-	b := f.pictures[i]
-	last := len(f.pictures) - 1
-	f.pictures[i], f.pictures[last] = f.pictures[last], nil
-	f.pictures = f.pictures[:last]
-	return b
-}
-
-// Afresh returns how many frames get has made outside the block so far:
-// each is memory the block was meant to spare.
+// Afresh returns how many frames and pictures have been made outside the
+// blocks so far: each is memory the blocks were meant to spare.
 func (f *Frames) Afresh() int {
 	if f == nil {
 		return 0
 	}
-	return f.fresh
+	return f.floats.fresh + f.pictures.fresh
 }
 
 // Out returns how many of the block's frames are handed out now.
@@ -142,7 +134,7 @@ func (f *Frames) Out() int {
 	if f == nil {
 		return 0
 	}
-	return len(f.out)
+	return len(f.floats.out)
 }
 
 // NewTrajectoryFrames is NewTrajectory with its x_0 and its cache frames

@@ -3,6 +3,7 @@ package diffusion
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"testing"
 )
 
@@ -119,56 +120,62 @@ func TestFramesKeepPictures(t *testing.T) {
 	}
 }
 
-// Pictures given back serve the next ones at their size or a smaller one
-// (down to a sixteenth of their bytes) and keep their capacity, so that a
-// page that goes to a smaller size and back makes no new picture; the
-// kept ones take at most a third of MaxBytes, the smallest going first.
-func TestFramesPicturesKeepTheLargestSize(t *testing.T) {
-	const big = 4 * 64 * 64
-	f := &Frames{MaxBytes: 3 * 4 * big} // room for 4 big pictures
-	var made []*byte
-	for range 4 {
-		b := f.getPicture(big)
-		made = append(made, &b[0])
-		f.putPicture(b)
+// Pictures come from their block, a third of MaxBytes: as many pictures as
+// the block holds frames (4·W·H bytes against 12·W·H), at every size. A
+// page that goes to a smaller size (many small pictures: hundreds at
+// 111²) and back makes no new picture, where pictures made and let go
+// would leave holes that a larger size's pictures do not fit, growing the
+// page's memory for good. A picture beyond the block is made afresh
+// (Afresh counts it) and let go when given back.
+func TestFramesPicturesComeFromTheirBlock(t *testing.T) {
+	const big, small = 4 * 64 * 64, 4 * 16 * 16
+	f := &Frames{MaxBytes: 4 * 3 * big} // 4 frames and 4 pictures of 64²
+	held := make([][]byte, 0, 64)
+	take := func(n, k int) [][]byte {
+		out := held[:0]
+		for range k {
+			b := f.getPicture(n)
+			if len(b) != n || cap(b) != n {
+				t.Fatalf("getPicture(%d): len %d, cap %d", n, len(b), cap(b))
+			}
+			out = append(out, b)
+		}
+		return out
 	}
-	if len(f.pictures) != 1 {
-		t.Fatalf("%d pictures kept after taking and giving back one at a time, want 1", len(f.pictures))
-	}
-	for _, tc := range []struct {
-		n     int
-		reuse bool
-	}{{big, true}, {4 * 50 * 50, true}, {4 * 16 * 16, true}, {4 * 15 * 15, false}, {big + 4, false}} {
-		k := len(f.pictures)
-		b := f.getPicture(tc.n)
-		if len(b) != tc.n {
-			t.Fatalf("getPicture(%d) gave %d bytes", tc.n, len(b))
-		}
-		if got := &b[:1][0] == made[0]; got != tc.reuse {
-			t.Errorf("getPicture(%d): reused the kept %d-byte picture %v, want %v", tc.n, big, got, tc.reuse)
-		}
-		if tc.reuse && cap(b) != big {
-			t.Errorf("getPicture(%d): capacity %d, want the kept one's %d", tc.n, cap(b), big)
-		}
-		if tc.reuse {
-			f.putPicture(b)
-		} else if len(f.pictures) != k {
-			t.Errorf("getPicture(%d) made a new picture but took a kept one", tc.n)
+	giveBack := func(bs [][]byte) {
+		for _, b := range bs {
+			f.putPicture(b[:0]) // a node's picture may be resliced: its capacity counts
 		}
 	}
-	// Past a third of MaxBytes the smallest go.
-	f.putPicture(make([]byte, 100))
-	for range 4 {
-		f.putPicture(make([]byte, big))
+	cycle := func() {
+		giveBack(take(big, 4))
+		giveBack(take(small, big/small*4)) // 64: the block's worth
+		giveBack(take(big, 4))
 	}
-	total := 0
-	for _, p := range f.pictures {
-		total += cap(p)
-		if cap(p) != big {
-			t.Errorf("a %d-byte picture kept while larger ones were let go", cap(p))
-		}
+	if allocs := testing.AllocsPerRun(5, cycle); allocs != 0 {
+		t.Errorf("a size change and back made %v allocations, want 0", allocs)
 	}
-	if total > f.MaxBytes/3 {
-		t.Errorf("kept %d bytes of pictures, over a third of MaxBytes (%d)", total, f.MaxBytes/3)
+	if f.Afresh() != 0 {
+		t.Errorf("Afresh() = %d within the block, want 0", f.Afresh())
+	}
+	seen := map[*byte]bool{}
+	bs := slices.Clone(take(small, big/small*4))
+	for _, b := range bs {
+		seen[&b[0]] = true
+	}
+	if len(seen) != len(bs) {
+		t.Errorf("%d pictures out share memory: %d distinct", len(bs), len(seen))
+	}
+	extra := f.getPicture(small)
+	if f.Afresh() != 1 {
+		t.Errorf("a picture beyond the block: Afresh() = %d, want 1", f.Afresh())
+	}
+	if f.getPicture(big); f.Afresh() != 2 { // another size while small ones are out
+		t.Errorf("a picture of another size while the block is cut: Afresh() = %d, want 2", f.Afresh())
+	}
+	f.putPicture(extra)
+	giveBack(bs)
+	if n := len(f.pictures.out); n != 0 {
+		t.Errorf("%d pictures still out after all were given back", n)
 	}
 }

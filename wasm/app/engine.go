@@ -140,7 +140,8 @@ const markovCacheBytes = 64 << 20
 // 1024², 6 × 12 MB) and room for two copies of x_0 at the largest size
 // (1024²: 12 MB each), one per chain. Smaller, two chains at 1024² took a
 // frame from outside it (a soak's compare = schedules: 12 MB more, for
-// good).
+// good). The pictures the workers send with the frames come from a second
+// block of a third of this (diffusion.Frames), made at the first one.
 const chainFramesBytes = max(markovCacheBytes, 2*diffusion.MinCacheFrames*3*MaxSize*MaxSize*4) + 2*3*MaxSize*MaxSize*4
 
 // MemoryCeiling is the most WebAssembly memory the page may take, at every
