@@ -146,8 +146,9 @@ func (e *Engine) Picture(a PictureArgs, b []byte) (*PictureResult, error) {
 	if len(b) != 4*d {
 		return nil, &diffusion.ParamError{Field: "bytes", Allowed: fmt.Sprintf("%d bytes (3·width·height float32s)", 4*d), Got: strconv.Itoa(len(b))}
 	}
-	e.picture = nil // its memory can go before the new one is made
-	pix := make([]float32, d)
+	e.picture = nil
+	e.pictureBuf = grow(e.pictureBuf, d) // the largest size's: no new 12 MB per picture
+	pix := e.pictureBuf
 	for i := range pix {
 		pix[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}

@@ -303,3 +303,30 @@ func TestChainsReuseTheirFrames(t *testing.T) {
 		t.Errorf("six new chains (and one at another size) allocated %.1f MB, more than a frame (%.1f MB)", float64(got)/(1<<20), float64(frame)/(1<<20))
 	}
 }
+
+// A new picture (the page's x_0 at another size, or another image) takes
+// the memory of the last one, kept at the largest size asked for: a
+// soak's size changes had grown a worker by 24 MB each (the picture and
+// the bytes it came in, both new at every change).
+func TestPicturesReuseTheirMemory(t *testing.T) {
+	e := compute.NewEngine()
+	bytesOf := func(side int) []byte { return make([]byte, 4*3*side*side) } // x_0 = 0
+	big, small := bytesOf(256), bytesOf(128)
+	picture := func(side int, b []byte) {
+		if _, err := e.Picture(compute.PictureArgs{Width: side, Height: side}, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	picture(256, big)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 3 {
+		picture(128, small)
+		picture(256, big)
+	}
+	runtime.ReadMemStats(&after)
+	frame := uint64(12 * 256 * 256)
+	if got := after.TotalAlloc - before.TotalAlloc; got > frame/8 {
+		t.Errorf("six new pictures (256² and 128²) allocated %.2f MB, want less than an eighth of a 256² picture (%.2f MB)", float64(got)/(1<<20), float64(frame)/(1<<20))
+	}
+}

@@ -25,6 +25,10 @@ type Engine struct {
 	chains []keptChain
 	// picture is the x_0 Chain converts frames with (Picture).
 	picture *heldPicture
+	// pictureBuf holds picture's pixels, reused at the largest size asked
+	// for (a new picture's memory would otherwise grow the worker's memory
+	// for good, by 12 MB at 1024²).
+	pictureBuf []float32
 	// chainBudget bounds what chains and picture hold (ChainBytes).
 	chainBudget int
 	// frames is the block the chains' nodes are cut from (chainFramesBytes,

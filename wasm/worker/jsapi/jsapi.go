@@ -31,7 +31,15 @@ func Call(e *compute.Engine, args []js.Value) (reply js.Value) {
 	op = args[0].String()
 	var file []byte
 	if len(args) > 2 && args[2].Type() == js.TypeObject {
-		file = make([]byte, args[2].Get("byteLength").Int())
+		n := args[2].Get("byteLength").Int()
+		if op == "picture" {
+			if cap(pictureBytes) < n {
+				pictureBytes = make([]byte, n)
+			}
+			file = pictureBytes[:n]
+		} else {
+			file = make([]byte, n)
+		}
 		js.CopyBytesToGo(file, args[2])
 	}
 	result, err := e.Do(op, []byte(args[1].String()), file)
@@ -51,6 +59,13 @@ func Call(e *compute.Engine, args []js.Value) (reply js.Value) {
 	out.Set("arrays", arrays)
 	return out
 }
+
+// pictureBytes holds the picture op's bytes (x_0's float32s: 12 MB at
+// 1024²), reused at the largest size asked for: a new buffer for every new
+// picture or size would be garbage of that size each time, and Go's
+// WebAssembly memory never shrinks (a soak's size changes grew a worker by
+// 24 MB each). The other ops' files (data sets) are read once.
+var pictureBytes []byte
 
 func errorValue(msg, field string) js.Value {
 	v := js.Global().Get("Object").New()
