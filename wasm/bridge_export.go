@@ -246,7 +246,8 @@ type movieSource struct {
 // movieSource is the movie of the state at size. keep says it outlives
 // this call (an export that runs on, a video's frames): it then takes a
 // copy of the engine's x_0, whose memory the engine reuses two pictures on
-// (Engine.X0).
+// (Engine.X0), or marks the reverse run it reads as kept (the next run
+// takes new memory instead of the kept one's, setReverseRun).
 func (b *bridge) movieSource(size int, keep bool) (*movieSource, error) {
 	s := b.game.eng.State()
 	src := &movieSource{sched: b.game.eng.Schedule(), mode: s.Mode, seed: s.Seed}
@@ -256,6 +257,9 @@ func (b *bridge) movieSource(size int, keep bool) (*movieSource, error) {
 			return nil, errors.New("export: the reverse run is still being computed")
 		}
 		src.run, src.size = r, size
+		if keep { // the next run must not be copied over this one's frames
+			b.game.rev.runKept = true
+		}
 		bounds := src.movie().Bounds()
 		src.w, src.h = bounds.Dx(), bounds.Dy()
 		return src, nil

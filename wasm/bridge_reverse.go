@@ -79,14 +79,31 @@ func init() {
 			}
 			r := &app.ReverseRun{Key: meta.Key, W: meta.W, H: meta.H, C: meta.C, Timesteps: meta.Timesteps,
 				Frames: meta.Frames, EffectiveN: meta.EffectiveN, Nearest: app.ReverseMatch(meta.Nearest)}
+			// Checked before anything is copied: a run refused leaves the
+			// last one shown, its memory untouched.
+			lengths := []int{-1, -1, -1} // x_t, x̂_0, the nearest image (-1: none)
+			for i, v := range args[1:4] {
+				if i == 2 && !v.Truthy() {
+					continue
+				}
+				n, err := floatCount(v)
+				if err != nil {
+					return nil, err
+				}
+				lengths[i] = n
+			}
+			if err := r.ValidateLengths(lengths[0], lengths[1], lengths[2]); err != nil {
+				return nil, err
+			}
 			// The new run takes over the old one's buffers: a 1000-step run is
 			// megabytes, and fresh ones each time would make the garbage
-			// collector stop the page for long.
+			// collector stop the page for long. Not while an export that
+			// runs on reads the old run (movieSource): its frames stay.
 			var xt, x0 []float32
-			if old := b.game.rev.run; old != nil {
+			if old := b.game.rev.run; old != nil && !b.game.rev.runKept {
 				xt, x0 = old.XT, old.X0
-				b.game.rev.run = nil
 			}
+			b.game.rev.run, b.game.rev.runKept = nil, false
 			var err error
 			if r.XT, err = floats(xt, args[1]); err != nil {
 				return nil, err
@@ -94,13 +111,10 @@ func init() {
 			if r.X0, err = floats(x0, args[2]); err != nil {
 				return nil, err
 			}
-			if args[3].Truthy() {
+			if lengths[2] >= 0 {
 				if r.NearestX, err = floats(nil, args[3]); err != nil {
 					return nil, err
 				}
-			}
-			if err := r.Validate(); err != nil {
-				return nil, err
 			}
 			b.game.rev.run = r
 			return struct{}{}, nil
@@ -108,16 +122,26 @@ func init() {
 	})
 }
 
-// floats reads a Uint8Array of little-endian float32s, into buf when it
-// has room.
-func floats(buf []float32, v js.Value) ([]float32, error) {
+// floatCount is the number of little-endian float32s a Uint8Array holds.
+func floatCount(v js.Value) (int, error) {
 	if v.Type() != js.TypeObject || v.Get("byteLength").Type() != js.TypeNumber {
-		return nil, errors.New("setReverseRun: pictures must be Uint8Arrays of float32s")
+		return 0, errors.New("setReverseRun: pictures must be Uint8Arrays of float32s")
 	}
 	n := v.Get("byteLength").Int()
 	if n%4 != 0 || n > 1<<28 {
-		return nil, fmt.Errorf("setReverseRun: %d bytes are not float32s", n)
+		return 0, fmt.Errorf("setReverseRun: %d bytes are not float32s", n)
 	}
+	return n / 4, nil
+}
+
+// floats reads a Uint8Array of little-endian float32s, into buf when it
+// has room.
+func floats(buf []float32, v js.Value) ([]float32, error) {
+	n, err := floatCount(v)
+	if err != nil {
+		return nil, err
+	}
+	n *= 4
 	// One copy, straight into the floats: wasm is little-endian, as the
 	// typed arrays are.
 	f := buf[:0]

@@ -14,7 +14,10 @@ import (
 // last handed over (bridge_reverse.go) and one Ebiten image per pane (x_t,
 // x̂_0, the nearest training image).
 type reverseView struct {
-	run        *app.ReverseRun
+	run *app.ReverseRun
+	// runKept says an export that runs on (movieSource, keep) reads run:
+	// the next run must not take over its buffers.
+	runKept    bool
 	imgs       []*ebiten.Image
 	rgba       []byte
 	shownRun   *app.ReverseRun // the run and frame on the images now

@@ -79,16 +79,28 @@ func (l *Library) UploadSubset() ([]byte, error) {
 
 // Validate checks that the run's arrays have the sizes its header says.
 func (r *ReverseRun) Validate() error {
+	near := -1
+	if r.NearestX != nil {
+		near = len(r.NearestX)
+	}
+	return r.ValidateLengths(len(r.XT), len(r.X0), near)
+}
+
+// ValidateLengths is Validate for a run whose pictures are not read yet:
+// x_t and x̂_0 of nxt and nx0 numbers, the nearest image of nnear (-1:
+// none). The page checks a run with it before it copies the pictures over
+// the last run's memory, which stays shown when the new run is refused.
+func (r *ReverseRun) ValidateLengths(nxt, nx0, nnear int) error {
 	d := r.W * r.H * r.C
 	switch {
 	case r.W <= 0 || r.H <= 0 || (r.C != 1 && r.C != 3) || d > 1<<22:
 		return fmt.Errorf("reverse run: a %d×%d×%d picture", r.W, r.H, r.C)
 	case len(r.Frames) == 0 || len(r.Timesteps) == 0:
 		return fmt.Errorf("reverse run: no frames")
-	case len(r.XT) != len(r.Frames)*d || len(r.X0) != len(r.Frames)*d:
-		return fmt.Errorf("reverse run: %d and %d numbers for %d frames of %d", len(r.XT), len(r.X0), len(r.Frames), d)
-	case r.NearestX != nil && len(r.NearestX) != d:
-		return fmt.Errorf("reverse run: the nearest image has %d numbers, want %d", len(r.NearestX), d)
+	case nxt != len(r.Frames)*d || nx0 != len(r.Frames)*d:
+		return fmt.Errorf("reverse run: %d and %d numbers for %d frames of %d", nxt, nx0, len(r.Frames), d)
+	case nnear >= 0 && nnear != d:
+		return fmt.Errorf("reverse run: the nearest image has %d numbers, want %d", nnear, d)
 	}
 	for i, k := range r.Frames {
 		if k < 0 || k >= len(r.Timesteps) || (i > 0 && k <= r.Frames[i-1]) {

@@ -61,6 +61,29 @@ func TestReverseRunValidate(t *testing.T) {
 	}
 }
 
+// ValidateLengths is Validate before the pictures are read: the page
+// checks a run with the byte lengths it was sent, so that a refused run
+// leaves the last one's memory untouched.
+func TestReverseRunValidateLengths(t *testing.T) {
+	r := testRun() // 3 frames of 2 numbers
+	for _, c := range []struct {
+		name            string
+		xt, x0, nearest int
+		ok              bool
+	}{
+		{"the run's", 6, 6, 2, true},
+		{"no nearest image", 6, 6, -1, true},
+		{"short x_t", 5, 6, 2, false},
+		{"long x̂_0", 6, 8, 2, false},
+		{"nearest size", 6, 6, 1, false},
+		{"empty nearest", 6, 6, 0, false},
+	} {
+		if err := r.ValidateLengths(c.xt, c.x0, c.nearest); (err == nil) != c.ok {
+			t.Errorf("%s (%d, %d, %d): %v, want ok %v", c.name, c.xt, c.x0, c.nearest, err, c.ok)
+		}
+	}
+}
+
 func TestReverseKey(t *testing.T) {
 	a, b := app.Default(), app.Default()
 	b.Step, b.Playing, b.Lang = 250, false, "ko" // not part of the run

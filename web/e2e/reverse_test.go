@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"image"
 	"image/gif"
@@ -223,6 +224,51 @@ func TestReverseExports(t *testing.T) {
 		if err != nil || img.Bounds().Dx() < 84 {
 			t.Errorf("%s: %v %v", expr, err, img)
 		}
+	}
+}
+
+// TestReverseExportKeepsItsRun: an export reads the run it started with to
+// the end. A new seed mid-export brings a new run, which the page used to
+// copy into the old run's memory: the GIF's later frames were then the new
+// run's. The GIF made with a new run arriving mid-way is the one made
+// without.
+func TestReverseExportKeepsItsRun(t *testing.T) {
+	ctx, _ := openAt(t, "?direction=reverse&play=0&t=0&seed=1&lang=en", false)
+	evalJSON(t, ctx, `ddpm.reverseReady().then(() => true)`, nil)
+	const opts = `frames: 120, size: 512, dither: true, label: false`
+	alone := blobBytes(t, ctx, `ddpm.exportGIF({`+opts+`})`)
+	var during struct {
+		GIF     string `json:"gif"`
+		Arrived bool   `json:"arrived"` // the new run came before the export ended
+		Seed    int    `json:"seed"`
+	}
+	evalJSON(t, ctx, `(async () => {
+		let arrived = false, asked = false;
+		const blob = await ddpm.exportGIF({`+opts+`, onProgress: () => {
+			if (asked) return;
+			asked = true;
+			ddpm.setState({seed: 2});
+			ddpm.reverseReady().then(() => { arrived = true; });
+		}});
+		const ended = arrived;
+		const bytes = new Uint8Array(await blob.arrayBuffer());
+		let s = '';
+		for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+		await ddpm.reverseReady();
+		return {gif: btoa(s), arrived: ended, seed: ddpm.getState().seed};
+	})()`, &during)
+	if !during.Arrived {
+		t.Fatal("the new run arrived after the export had ended: the test needs a longer export to mean anything")
+	}
+	if during.Seed != 2 {
+		t.Fatalf("seed %d after setState({seed: 2})", during.Seed)
+	}
+	got, err := base64.StdEncoding.DecodeString(during.GIF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, alone) {
+		t.Errorf("the GIF made while a new run arrived (%d bytes) differs from the one made alone (%d bytes)", len(got), len(alone))
 	}
 }
 
