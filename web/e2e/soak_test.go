@@ -33,8 +33,9 @@ const soakGrowth = 0.05
 // two of schedule, size, mode, seed, t, compare, direction and denoiser
 // changed, drawn from ddpm.schema() with SOAK_SEED (13); during the
 // warm-up, two changes at a time from a shuffled deck of every option of
-// those fields and a smaller size (soakDeck), so that the warm-up takes
-// the page through its working set. Every
+// those fields and a smaller size (soakDeck; a denoiser in the reverse
+// direction), so that the warm-up takes the page through its working set.
+// Every
 // SOAK_SAMPLE (30s) it samples
 //
 //   - the JS heap: Runtime.getHeapUsage's used size after a full garbage
@@ -255,8 +256,8 @@ func soakDeck(t *testing.T, ctx context.Context, rng *rand.Rand) []soakChange {
 }
 
 // soakPatch is the heavy state with fields changed to valid values from the
-// schema: the next two of the deck (of two fields) while it lasts, then one
-// or two fields at random.
+// schema: the next two of the deck (of two fields) while it lasts (a
+// denoiser in the reverse direction), then one or two fields at random.
 func soakPatch(t *testing.T, ctx context.Context, rng *rand.Rand, heavy string, deck *[]soakChange) string {
 	t.Helper()
 	var snap struct {
@@ -309,6 +310,18 @@ func soakPatch(t *testing.T, ctx context.Context, rng *rand.Rand, heavy string, 
 			patch[f.Name] = math.Floor(*f.Min + rng.Float64()*(hi-*f.Min+1))
 		default:
 			t.Fatalf("soakPatch cannot make a %s", f.Kind)
+		}
+	}
+	// A denoiser of the deck runs in the reverse direction (in the forward
+	// one it is a field nothing reads), unless its pair sets the direction.
+	if len(changes) > 0 && changes[0].Value != nil {
+		denoiser, direction := false, false
+		for _, c := range changes {
+			denoiser = denoiser || c.Name == "denoiser"
+			direction = direction || c.Name == "direction"
+		}
+		if denoiser && !direction {
+			patch["direction"] = "reverse"
 		}
 	}
 	out, err := json.Marshal(patch)
