@@ -72,6 +72,17 @@ export function plotSvg(id, ariaKey) {
   return svgEl('svg', { id, class: 'plot', viewBox: `0 0 ${G.width} ${G.height}`, role: 'img', 'data-i18n-aria': ariaKey });
 }
 
+// span is the range [lo, hi] of an axis, widened around its value when it
+// leaves no room: curves of one value, or none finite (T = 1 with zero
+// terminal SNR: ᾱ is 1 then 0, the log-SNR +∞ then −∞), would otherwise
+// divide by zero and draw NaN.
+function span([lo, hi], log) {
+  const ok = (v) => Number.isFinite(v) && (!log || v > 0);
+  if (ok(lo) && ok(hi) && hi > lo) return [lo, hi];
+  const mid = ok(lo) ? lo : ok(hi) ? hi : log ? 1 : 0;
+  return log ? [mid / 10, mid * 10] : [mid - 1, mid + 1];
+}
+
 function scale(d0, d1, r0, r1, log) {
   if (log) {
     const l0 = Math.log10(d0), l1 = Math.log10(d1);
@@ -125,6 +136,7 @@ function tickLabel(v, log) {
 // axes draws the frame, ticks and labels of o = {x: [lo, hi], y: [lo,
 // hi], xLog, yLog, xLabel}; returns the {x, y} scales.
 export function axes(svg, o) {
+  o = { ...o, x: span(o.x, o.xLog), y: span(o.y, o.yLog) };
   const x = scale(o.x[0], o.x[1], G.x0, G.x1, o.xLog);
   const y = scale(o.y[0], o.y[1], G.y1, G.y0, o.yLog);
   const g = svgEl('g', { class: 'axes' });

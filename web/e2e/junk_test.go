@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -97,6 +98,38 @@ func TestThinPictureSpectrum(t *testing.T) {
 		}
 		if errs := consoleErrors(ctx); len(errs) > 0 {
 			t.Fatalf("%s: %q", patch, errs)
+		}
+	}
+	assertClean(t, ctx, base)
+}
+
+// TestDegeneratePlots: a schedule whose curves leave a plot no range (T = 1
+// with zero terminal SNR: ᾱ is 1 then 0, β_1 = 1, the log-SNR +∞ then −∞)
+// draws its plots without a NaN, on a linear and a log axis, alone and
+// beside every schedule. The monkey's seed 13 met it in its 5-minute run:
+// "<path> attribute d: Expected number, "M62.0 NaNL466.0 NaN"".
+func TestDegeneratePlots(t *testing.T) {
+	ctx, base := openPage(t, "?play=0&T=1&t=1&zeroTerminalSNR=1")
+	for _, boxes := range [][]string{{}, {"log-axis"}, {"log-axis", "all-schedules"}} {
+		var bad []string
+		want, _ := json.Marshal(boxes)
+		evalJSON(t, ctx, `(async () => {
+			for (const id of ['log-axis', 'all-schedules']) {
+				const box = document.getElementById(id);
+				if (box && box.checked !== `+string(want)+`.includes(id)) box.click();
+			}
+			await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+			const bad = [];
+			for (const node of document.querySelectorAll('.plots svg *')) {
+				for (const a of node.attributes) if (/NaN|Infinity/.test(a.value)) bad.push(node.id + ' ' + node.tagName + ' ' + a.name + '=' + a.value);
+			}
+			return bad;
+		})()`, &bad)
+		if len(bad) > 0 {
+			t.Errorf("%v: the plots have attributes that are not numbers: %q", boxes, bad)
+		}
+		if errs := consoleErrors(ctx); len(errs) > 0 {
+			t.Fatalf("%v: %q", boxes, errs)
 		}
 	}
 	assertClean(t, ctx, base)
