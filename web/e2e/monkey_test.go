@@ -1003,7 +1003,13 @@ func (m *monkey) postMessage() string {
 		msg = fmt.Sprintf(msg, m.pick(1<<20))
 	}
 	from := m.pick(len(m.frames) + 1)
-	post := fmt.Sprintf(`(() => { const target = window.parent === window ? window : window.parent; target.postMessage(%s, '*'); return true; })()`, msg)
+	// A value the structured clone refuses (a patch with a method in it)
+	// is not sent: the sender's postMessage throws a DataCloneError.
+	post := fmt.Sprintf(`(() => {
+		const target = window.parent === window ? window : window.parent;
+		try { target.postMessage(%s, '*'); } catch (e) { if (e.name !== 'DataCloneError') throw e; }
+		return true;
+	})()`, msg)
 	if from == 0 {
 		m.eval(post, nil)
 	} else {
