@@ -49,7 +49,7 @@ export function draw(curves, T) {
   svg.replaceChildren();
   let minPos = 1;
   for (const c of shown) for (const v of c.alphaBar) if (v > 0 && v < minPos) minPos = v;
-  const abLo = log ? Math.max(1e-8, Math.pow(10, Math.floor(Math.log10(minPos)))) : 0;
+  const abLo = log ? Math.max(1e-8, Math.min(0.1, Math.pow(10, Math.floor(Math.log10(minPos))))) : 0; // ᾱ = 0 at the bottom, below 1
   let sc = axes(svg, { x: [0, T], y: [abLo, 1], yLog: log, xLabel: 't' });
   shown.forEach((c, i) => svg.append(svgEl('path', { class: cls(c, i), d: pathOf(c.t, c.alphaBar, sc.x, sc.y, abLo, 1) })));
   plotScales['plot-alphabar'] = sc;
@@ -93,6 +93,7 @@ export function draw(curves, T) {
   let lo = 0, hi = 0;
   for (const c of shown) for (const v of c.logSNR) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   lo = Math.floor(lo / 5) * 5; hi = Math.ceil(hi / 5) * 5;
+  if (hi <= lo) { lo -= 5; hi += 5; } // no finite value (T = 1, zero terminal SNR): ±∞ at the edges
   sc = axes(svg, { x: [0, T], y: [lo, hi], xLabel: 't' });
   svg.append(svgEl('line', { class: 'zero', x1: G.x0, x2: G.x1, y1: sc.y(0), y2: sc.y(0) }));
   shown.forEach((c, i) => svg.append(svgEl('path', { class: cls(c, i), d: pathOf(c.t, c.logSNR, sc.x, sc.y, lo, hi) })));
